@@ -1,0 +1,28 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "AdvancedHunting",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "KQL", targets: ["KQL"]),
+        .library(name: "Hunting", targets: ["Hunting"]),
+        .executable(name: "hunt", targets: ["hunt"]),
+    ],
+    targets: [
+        .target(name: "KQL", swiftSettings: strict),
+        .target(name: "Hunting", dependencies: ["KQL"], swiftSettings: strict),
+        .executableTarget(name: "hunt", dependencies: ["KQL", "Hunting"], swiftSettings: strict),
+        .testTarget(name: "KQLTests", dependencies: ["KQL"], swiftSettings: strict),
+        .testTarget(
+            name: "HuntingTests", dependencies: ["Hunting", "KQL"],
+            resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "huntTests", dependencies: ["hunt"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)
