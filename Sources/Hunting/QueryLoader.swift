@@ -1,0 +1,152 @@
+import Foundation
+public import KQL
+
+/// One `.kql` file as loaded: the query when it is usable, and what was wrong with it.
+public struct QueryFile: Hashable, Sendable {
+    /// The stable id from its relative path.
+    public var id: String
+    /// The path as given (root joined with the relative path).
+    public var path: String
+    /// The query, or `nil` when the file has errors.
+    public var query: HuntingQuery?
+    /// Errors and warnings, each with the path and, where it points somewhere, line:column.
+    public var diagnostics: [Diagnostic]
+}
+
+/// Everything loaded from a set of paths. One broken file never stops the others from loading.
+public struct QueryCatalog: Hashable, Sendable {
+    /// Every `.kql` file found, in path order.
+    public var files: [QueryFile]
+    /// Problems with the paths themselves (a folder that does not exist).
+    public var diagnostics: [Diagnostic]
+
+    /// The queries without errors, in path order.
+    public var queries: [HuntingQuery] { files.compactMap(\.query) }
+
+    /// Every diagnostic: the paths' own, then each file's.
+    public var allDiagnostics: [Diagnostic] { diagnostics + files.flatMap(\.diagnostics) }
+}
+
+/// Loads query files and folders.
+public struct QueryLoader: Sendable {
+    /// The file extension of query files.
+    public static let fileExtension = "kql"
+
+    /// Creates a loader.
+    public init() {}
+
+    /// Loads every `*.kql` file under the given paths (folders recursively, hidden ones skipped;
+    /// files as given), in sorted order, with ids from the path relative to the folder given.
+    /// - Parameter paths: files and folders.
+    /// - Returns: every file with its query or its diagnostics; duplicate ids are errors on the
+    ///   later file.
+    public func load(paths: [String]) -> QueryCatalog {
+        var catalog = QueryCatalog(files: [], diagnostics: [])
+        var seen: [String: String] = [:]
+        for root in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) else {
+                catalog.diagnostics.append(.error("path-not-found", "no such file or folder", path: root))
+                continue
+            }
+            let entries: [(relative: String, path: String)]
+            if isDirectory.boolValue {
+                entries = Self.queryFiles(under: root)
+                if entries.isEmpty {
+                    catalog.diagnostics.append(.warning("no-queries", "no .\(Self.fileExtension) files in this folder", path: root))
+                }
+            } else {
+                entries = [((root as NSString).lastPathComponent, root)]
+            }
+            for entry in entries {
+                var file = loadFile(atPath: entry.path, id: Self.id(forRelativePath: entry.relative))
+                if let first = seen[file.id] {
+                    file.query = nil
+                    file.diagnostics.append(.error(
+                        "duplicate-id",
+                        "query id '\(file.id)' is already used by \(first); rename one of the files",
+                        path: entry.path))
+                } else {
+                    seen[file.id] = entry.path
+                }
+                catalog.files.append(file)
+            }
+        }
+        return catalog
+    }
+
+    /// Loads one file; never throws: unreadable, empty and non-UTF-8 files get a diagnostic.
+    public func loadFile(atPath path: String, id: String) -> QueryFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return QueryFile(id: id, path: path, query: nil, diagnostics: [
+                .error("unreadable-file", "cannot read the file (check its permissions)", path: path)
+            ])
+        }
+        let bytes = [UInt8](data)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            let location = Self.firstInvalidUTF8(in: bytes)
+            return QueryFile(id: id, path: path, query: nil, diagnostics: [
+                .error("not-utf8", "the file is not UTF-8 text; save it as UTF-8", at: location, path: path)
+            ])
+        }
+        let (query, diagnostics) = QueryFileParser.parse(text, id: id, path: path)
+        return QueryFile(id: id, path: path, query: query, diagnostics: diagnostics)
+    }
+
+    /// A stable id: the relative path without `.kql`, lowercased, `/`-separated, with characters
+    /// outside `a-z 0-9 . _ - /` replaced by `-`.
+    public static func id(forRelativePath relative: String) -> String {
+        var path = relative.replacingOccurrences(of: "\\", with: "/")
+        if path.lowercased().hasSuffix("." + fileExtension) { path.removeLast(fileExtension.count + 1) }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789._-/")
+        return String(path.lowercased().map { allowed.contains($0) ? $0 : "-" })
+    }
+
+    /// The `.kql` files under a folder, sorted by relative path; hidden files and folders skipped.
+    static func queryFiles(under root: String) -> [(relative: String, path: String)] {
+        let rootURL = URL(fileURLWithPath: root)
+        guard let enumerator = FileManager.default.enumerator(
+            at: rootURL, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
+        else { return [] }
+        let base = rootURL.standardizedFileURL.path
+        var found: [(String, String)] = []
+        for case let url as URL in enumerator where url.pathExtension.lowercased() == fileExtension {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+            var relative = url.standardizedFileURL.path
+            if relative.hasPrefix(base + "/") { relative.removeFirst(base.count + 1) }
+            let shown = root.hasSuffix("/") ? root + relative : root + "/" + relative
+            found.append((relative, shown))
+        }
+        return found.sorted { $0.0 < $1.0 }
+    }
+
+    /// Line and column of the first byte that breaks UTF-8.
+    static func firstInvalidUTF8(in bytes: [UInt8]) -> SourceLocation {
+        var line = 1
+        var lineStart = 0
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            let width: Int
+            switch byte {
+            case 0..<0x80: width = 1
+            case 0xC2...0xDF: width = 2
+            case 0xE0...0xEF: width = 3
+            case 0xF0...0xF4: width = 4
+            default: width = 0
+            }
+            let valid = width > 0 && index + width <= bytes.count
+                && String(validating: bytes[index..<index + width], as: UTF8.self) != nil
+            if !valid {
+                let column = 1 + bytes[lineStart..<index].filter { $0 & 0xC0 != 0x80 }.count
+                return SourceLocation(offset: index, line: line, column: column)
+            }
+            if byte == 0x0A {
+                line += 1
+                lineStart = index + 1
+            }
+            index += width
+        }
+        return SourceLocation(offset: index, line: line, column: 1)
+    }
+}
