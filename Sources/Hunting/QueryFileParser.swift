@@ -101,10 +101,9 @@ public enum QueryFileParser {
                 }
                 index += 1
             }
-            let last = lexed.comments.last?.range.start ?? tokens[max(0, tokens.count - 2)].range.start
             diagnostics.append(.error(
                 "no-query-body", "no query after the let statements; end the file with a query such as `DeviceInfo | take 10`",
-                at: last))
+                at: tokens[tokens.count - 1].range.start))
         }
 
         /// Handles a `let`, `set` or `declare` statement; returns `false` for anything else (the body).
@@ -230,13 +229,17 @@ public enum QueryFileParser {
             }
             let keyLocation = location(scalarOffset: 1)
             var rest = body[keyEnd...]
-            guard rest.first == ":" else {
-                if Self.looksLikeMention(rest) { return nil }  // "// @someone wrote this"
+            let known = Self.validKeys.contains(key.lowercased())
+            if key.lowercased() == "param", rest.first == " " || rest.first == "\t" {
+                // `@param NAME: text`: the name stands where other keys have their colon.
+            } else if rest.first == ":" {
+                rest = rest.dropFirst()
+            } else {
+                if !known && Self.looksLikeMention(rest) { return nil }  // "// @someone wrote this"
                 diagnostics.append(.warning(
                     "malformed-metadata", "expected ':' after @\(key) (write `// @\(key): value`)", at: keyLocation))
                 return nil
             }
-            rest = rest.dropFirst()
             let valueStart = rest.firstIndex { $0 != " " && $0 != "\t" } ?? rest.endIndex
             let valueOffset = 1 + trimmed.dropFirst().distance(from: body.startIndex, to: valueStart)
             let value = String(rest[valueStart...]).trimmingCharacters(in: .whitespaces)

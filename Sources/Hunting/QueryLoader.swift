@@ -106,12 +106,13 @@ public struct QueryLoader: Sendable {
     static func queryFiles(under root: String) -> [(relative: String, path: String)] {
         let rootURL = URL(fileURLWithPath: root)
         guard let enumerator = FileManager.default.enumerator(
-            at: rootURL, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
+            at: rootURL, includingPropertiesForKeys: [.isDirectoryKey], options: [.skipsHiddenFiles])
         else { return [] }
         let base = rootURL.standardizedFileURL.path
         var found: [(String, String)] = []
         for case let url as URL in enumerator where url.pathExtension.lowercased() == fileExtension {
-            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+            // Anything that is not a folder is loaded, so a dangling link gets a diagnostic.
+            guard (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) != true else { continue }
             var relative = url.standardizedFileURL.path
             if relative.hasPrefix(base + "/") { relative.removeFirst(base.count + 1) }
             let shown = root.hasSuffix("/") ? root + relative : root + "/" + relative

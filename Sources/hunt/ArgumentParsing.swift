@@ -105,6 +105,11 @@ extension CommandSpec {
     /// `-h`, `--` to end options, and positionals anywhere.
     func parse(_ arguments: [String]) throws(UsageError) -> ParsedArguments {
         var parsed = ParsedArguments()
+        // Help wins over every other mistake on the line, as in swift-argument-parser.
+        if arguments.prefix(while: { $0 != "--" }).contains(where: { $0 == "-h" || $0 == "--help" }) {
+            parsed.wantsHelp = true
+            return parsed
+        }
         var index = 0
         var optionsEnded = false
         while index < arguments.count {
@@ -116,10 +121,6 @@ extension CommandSpec {
             }
             if argument == "--" {
                 optionsEnded = true
-                continue
-            }
-            if argument == "-h" || argument == "--help" {
-                parsed.wantsHelp = true
                 continue
             }
             var name: String
@@ -166,7 +167,6 @@ extension CommandSpec {
             }
             parsed.values[name, default: []].append(value)
         }
-        if parsed.wantsHelp { return parsed }
         if positionalName == nil, let extra = parsed.positionals.first {
             throw UsageError(message: "Unexpected argument '\(extra)'", command: self)
         }

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+@testable import Hunting
+@testable import KQL
+
+/// A temporary folder removed when the test ends.
+final class TemporaryFolder {
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "hunt-tests-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    @discardableResult
+    func write(_ relative: String, _ contents: String) throws -> String {
+        try write(relative, bytes: Array(contents.utf8))
+    }
+
+    @discardableResult
+    func write(_ relative: String, bytes: [UInt8]) throws -> String {
+        let full = path + "/" + relative
+        try FileManager.default.createDirectory(
+            atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(bytes).write(to: URL(fileURLWithPath: full))
+        return full
+    }
+}
+
+@Suite("Query folders")
+struct QueryLoaderTests {
+    @Test func loadsRecursivelySortedWithStableIds() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("persistence/New Service.kql", "// @title: svc\nDeviceEvents | take 1")
+        try folder.write("execution/encoded.kql", "DeviceProcessEvents | take 1")
+        try folder.write("execution/deeper/one.KQL", "DeviceInfo | take 1")
+        try folder.write(".hidden/skip.kql", "DeviceInfo")
+        try folder.write("notes.txt", "not a query")
+        let catalog = QueryLoader().load(paths: [folder.path])
+        #expect(catalog.files.map(\.id) == ["execution/deeper/one", "execution/encoded", "persistence/new-service"])
+        #expect(catalog.files.map(\.path) == [
+            folder.path + "/execution/deeper/one.KQL", folder.path + "/execution/encoded.kql",
+            folder.path + "/persistence/New Service.kql",
+        ])
+        #expect(catalog.allDiagnostics.isEmpty)
+        #expect(catalog.queries.count == 3)
+    }
+
+    @Test func brokenFilesGetDiagnosticsAndNeverStopTheOthers() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("a-good.kql", "DeviceInfo | take 1")
+        try folder.write("b-empty.kql", "")
+        try folder.write("c-latin1.kql", bytes: Array("// ok\nT | where x == '".utf8) + [0xE9] + Array("'\n".utf8))
+        try folder.write("d-syntax.kql", "T | where x == 'open\n")
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/e-dangling.kql", withDestinationPath: folder.path + "/missing")
+        try folder.write("f-good.kql", "// @title: last\nDeviceInfo | take 1")
+        let catalog = QueryLoader().load(paths: [folder.path])
+        #expect(catalog.files.count == 6)
+        #expect(catalog.queries.map(\.id) == ["a-good", "f-good"])
+        let byId = Dictionary(uniqueKeysWithValues: catalog.files.map { ($0.id, $0.diagnostics) })
+        #expect(byId["b-empty"]?.map(\.code) == ["empty-file"])
+        let latin1 = try #require(byId["c-latin1"]?.first)
+        #expect(latin1.code == "not-utf8")
+        #expect(latin1.location?.line == 2)
+        #expect(latin1.location?.column == 17)
+        #expect(latin1.description.hasPrefix(folder.path + "/c-latin1.kql:2:17: error: "))
+        #expect(byId["d-syntax"]?.map(\.code) == ["unterminated-string"])
+        #expect(byId["e-dangling"]?.map(\.code) == ["unreadable-file"])
+    }
+
+    @Test func duplicateIdsAreRejected() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("Rare Process.kql", "DeviceInfo | take 1")
+        try folder.write("rare-process.kql", "DeviceInfo | take 2")
+        let catalog = QueryLoader().load(paths: [folder.path])
+        #expect(catalog.queries.count == 1)
+        let duplicate = try #require(catalog.files.last?.diagnostics.first)
+        #expect(duplicate.code == "duplicate-id")
+        #expect(duplicate.message.contains("Rare Process.kql"))
+    }
+
+    @Test func filesAndMissingPathsCanBeGiven() throws {
+        let folder = try TemporaryFolder()
+        let file = try folder.write("x/single.kql", "DeviceInfo | take 1")
+        let catalog = QueryLoader().load(paths: [file, folder.path + "/nope"])
+        #expect(catalog.queries.map(\.id) == ["single"])
+        #expect(catalog.diagnostics.map(\.code) == ["path-not-found"])
+        #expect(catalog.diagnostics.first?.description == folder.path + "/nope: error: no such file or folder")
+    }
+
+    @Test func theStarterPackLoadsCleanly() throws {
+        let queries = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Queries").path
+        let catalog = QueryLoader().load(paths: [queries])
+        #expect(catalog.allDiagnostics.isEmpty, "\(catalog.allDiagnostics)")
+        #expect(catalog.queries.count >= 12)
+        for query in catalog.queries {
+            let m = query.metadata
+            #expect(!m.title.isEmpty && !m.description.isEmpty && !m.mitre.isEmpty && !m.keys.isEmpty, "\(query.id)")
+            #expect(m.timespan != nil && m.timespan! <= .days(30), "\(query.id)")
+            #expect(query.parameters.allSatisfy { $0.documentation != nil }, "\(query.id)")
+            #expect(query.parameter(named: "lookback") != nil, "\(query.id)")
+        }
+    }
+
+    @Test func theWholePublicCorpusLoads() throws {
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Corpus/visible").path
+        let catalog = QueryLoader().load(paths: [corpus])
+        #expect(catalog.files.count == 857)
+        let broken = catalog.files.filter { $0.query == nil }.map(\.id)
+        #expect(broken == ["alexverboon__activedirectory.ad-sensitivegroupchanges__1"])
+    }
+}
