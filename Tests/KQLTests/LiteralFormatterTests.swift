@@ -58,7 +58,7 @@ struct LiteralFormatterTests {
     @Test func edgeValuesOfEveryTypeRoundTrip() {
         for v in [Int64.min, Int64.min + 1, -1, 0, 1, Int64.max] { roundTrip(.long(v)) }
         for v in [Int32.min, -1, 0, Int32.max] { roundTrip(.int(v)) }
-        for v in [0.0, -0.0, 1e-300, 5e-324, -5e-324, .pi, 1e16, 1e300, -1e300, .greatestFiniteMagnitude, .nan, .infinity, -.infinity, 0.1 + 0.2] {
+        for v in [0.0, -0.0, 1e-300, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .pi, 1e16, 1e300, -1e300, .greatestFiniteMagnitude, .nan, .infinity, -.infinity, 0.1 + 0.2] {
             roundTrip(.real(v))
         }
         for v in [KQLDateTime.min, .max, KQLDateTime(ticks: KQLDateTime.unixEpochTicks), KQLDateTime(ticks: 637_000_000_000_000_001)] {
