@@ -19,9 +19,7 @@ let package = Package(
         .target(name: "Hunting", dependencies: ["KQL"], swiftSettings: strict),
         .executableTarget(name: "hunt", dependencies: ["KQL", "Hunting"], swiftSettings: strict),
         .testTarget(name: "KQLTests", dependencies: ["KQL"], swiftSettings: strict),
-        .testTarget(
-            name: "HuntingTests", dependencies: ["Hunting", "KQL"],
-            resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "HuntingTests", dependencies: ["Hunting", "KQL"], swiftSettings: strict),
         .testTarget(name: "huntTests", dependencies: ["hunt"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
