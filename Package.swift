@@ -18,9 +18,10 @@ let package = Package(
         .target(name: "KQL", swiftSettings: strict),
         .target(name: "Hunting", dependencies: ["KQL"], swiftSettings: strict),
         .executableTarget(name: "hunt", dependencies: ["KQL", "Hunting"], swiftSettings: strict),
-        .testTarget(name: "KQLTests", dependencies: ["KQL"], swiftSettings: strict),
-        .testTarget(name: "HuntingTests", dependencies: ["Hunting", "KQL"], swiftSettings: strict),
-        .testTarget(name: "huntTests", dependencies: ["hunt"], swiftSettings: strict),
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "KQLTests", dependencies: ["KQL", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "HuntingTests", dependencies: ["Hunting", "KQL", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "huntTests", dependencies: ["hunt", "TestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

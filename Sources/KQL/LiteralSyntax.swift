@@ -88,8 +88,28 @@ public enum LiteralSyntax {
             let (day, _) = c.readDigits(max: 2), c.consume(UInt8(ascii: "/")),
             let (year, yearDigits) = c.readDigits(max: 4), yearDigits == 4
         else { return nil }
-        var time = (hour: 0, minute: 0, second: 0, fraction: Int64(0))
         c.skipBlanks()
+        return finishDate(&c, year: Int(year), month: Int(month), day: Int(day))
+    }
+
+    private static func parseISODate(_ c: inout ByteCursor) -> KQLDateTime? {
+        guard let (year, yearDigits) = c.readDigits(max: 4), yearDigits == 4 else { return nil }
+        let separator = c.current
+        guard separator == UInt8(ascii: "-") || separator == UInt8(ascii: "/") else { return nil }
+        c.advance()
+        guard let (month, _) = c.readDigits(max: 2), c.consume(separator!),
+            let (day, _) = c.readDigits(max: 2)
+        else { return nil }
+        if c.consume(UInt8(ascii: "T")) || c.consume(UInt8(ascii: " ")) {
+            guard !c.isAtEnd else { return nil }
+        }
+        return finishDate(&c, year: Int(year), month: Int(month), day: Int(day))
+    }
+
+    /// Reads the optional `time [AM|PM] [zone]` after a date and returns the instant in UTC.
+    private static func finishDate(_ c: inout ByteCursor, year: Int, month: Int, day: Int) -> KQLDateTime? {
+        var time = (hour: 0, minute: 0, second: 0, fraction: Int64(0))
+        var offsetSeconds = 0
         if !c.isAtEnd {
             guard let parsed = parseTime(&c) else { return nil }
             time = parsed
@@ -102,35 +122,13 @@ public enum LiteralSyntax {
                 time.hour %= 12
             }
             c.skipBlanks()
-            guard let zone = parseZone(&c), zone == 0 else { return nil }
-        }
-        guard c.isAtEnd else { return nil }
-        return KQLDateTime(
-            year: Int(year), month: Int(month), day: Int(day), hour: time.hour, minute: time.minute,
-            second: time.second, fractionTicks: time.fraction)
-    }
-
-    private static func parseISODate(_ c: inout ByteCursor) -> KQLDateTime? {
-        guard let (year, yearDigits) = c.readDigits(max: 4), yearDigits == 4 else { return nil }
-        let separator = c.current
-        guard separator == UInt8(ascii: "-") || separator == UInt8(ascii: "/") else { return nil }
-        c.advance()
-        guard let (month, _) = c.readDigits(max: 2), c.consume(separator!),
-            let (day, _) = c.readDigits(max: 2)
-        else { return nil }
-        var time = (hour: 0, minute: 0, second: 0, fraction: Int64(0))
-        var offsetSeconds = 0
-        if c.consume(UInt8(ascii: "T")) || c.consume(UInt8(ascii: " ")) {
-            guard let parsed = parseTime(&c) else { return nil }
-            time = parsed
-            c.skipBlanks()
             guard let offset = parseZone(&c) else { return nil }
             offsetSeconds = offset
         }
         guard c.isAtEnd,
             let date = KQLDateTime(
-                year: Int(year), month: Int(month), day: Int(day), hour: time.hour,
-                minute: time.minute, second: time.second, fractionTicks: time.fraction)
+                year: year, month: month, day: day, hour: time.hour, minute: time.minute,
+                second: time.second, fractionTicks: time.fraction)
         else { return nil }
         return KQLDateTime(ticks: date.ticks - Int64(offsetSeconds) * KQLTimespan.second)
     }
@@ -203,22 +201,8 @@ public enum LiteralSyntax {
             return nil
         }
         let year = yearDigits == 4 ? Int(rawYear) : (rawYear < 50 ? 2000 : 1900) + Int(rawYear)
-        var time = (hour: 0, minute: 0, second: 0, fraction: Int64(0))
-        var offset = 0
         c.skipBlanks()
-        if !c.isAtEnd {
-            guard let parsed = parseTime(&c) else { return nil }
-            time = parsed
-            c.skipBlanks()
-            guard let zone = parseZone(&c) else { return nil }
-            offset = zone
-        }
-        guard c.isAtEnd,
-            let date = KQLDateTime(
-                year: year, month: monthIndex + 1, day: Int(day), hour: time.hour, minute: time.minute,
-                second: time.second, fractionTicks: time.fraction)
-        else { return nil }
-        return KQLDateTime(ticks: date.ticks - Int64(offset) * KQLTimespan.second)
+        return finishDate(&c, year: year, month: monthIndex + 1, day: Int(day))
     }
 
     // MARK: timespan
@@ -260,30 +244,18 @@ public enum LiteralSyntax {
 
     /// `[d.]hh:mm[:ss[.fffffff]]` in ticks.
     private static func parseClock(_ c: inout ByteCursor) -> Int64? {
-        guard let (first, _) = c.readDigits(max: 8) else { return nil }
+        let start = c.index
         var days: Int64 = 0
-        var hours = first
-        if c.consume(UInt8(ascii: ".")) {
+        if let (first, _) = c.readDigits(max: 8), c.consume(UInt8(ascii: ".")) {
             days = first
-            guard let (h, _) = c.readDigits(max: 2) else { return nil }
-            hours = h
+        } else {
+            c.index = start
         }
-        guard c.consume(UInt8(ascii: ":")), let (minutes, _) = c.readDigits(max: 2) else { return nil }
-        var seconds: Int64 = 0
-        var fraction: Int64 = 0
-        if c.consume(UInt8(ascii: ":")) {
-            guard let (s, _) = c.readDigits(max: 2) else { return nil }
-            seconds = s
-            if c.consume(UInt8(ascii: ".")) {
-                guard let f = readFraction(&c) else { return nil }
-                fraction = f
-            }
-        }
-        guard hours < 24, minutes < 60, seconds < 60 else { return nil }
+        guard let time = parseTime(&c), time.hour < 24, time.minute < 60, time.second < 60 else { return nil }
         let (total, overflow) = days.multipliedReportingOverflow(by: KQLTimespan.day)
         guard !overflow else { return nil }
-        return total + hours * KQLTimespan.hour + minutes * KQLTimespan.minute
-            + seconds * KQLTimespan.second + fraction
+        return total + Int64(time.hour) * KQLTimespan.hour + Int64(time.minute) * KQLTimespan.minute
+            + Int64(time.second) * KQLTimespan.second + time.fraction
     }
 
     /// `12`, `1.5` or `2e3` followed by a unit (`d`, `hours`, `ms`, …), in ticks.

@@ -1,34 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Hunting
 @testable import KQL
-
-/// A temporary folder removed when the test ends.
-final class TemporaryFolder {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "hunt-tests-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    @discardableResult
-    func write(_ relative: String, _ contents: String) throws -> String {
-        try write(relative, bytes: Array(contents.utf8))
-    }
-
-    @discardableResult
-    func write(_ relative: String, bytes: [UInt8]) throws -> String {
-        let full = path + "/" + relative
-        try FileManager.default.createDirectory(
-            atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try Data(bytes).write(to: URL(fileURLWithPath: full))
-        return full
-    }
-}
 
 @Suite("Query folders")
 struct QueryLoaderTests {
@@ -92,9 +67,7 @@ struct QueryLoaderTests {
     }
 
     @Test func theStarterPackLoadsCleanly() throws {
-        let queries = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Queries").path
-        let catalog = QueryLoader().load(paths: [queries])
+        let catalog = QueryLoader().load(paths: [PackagePaths.queries.path])
         #expect(catalog.allDiagnostics.isEmpty, "\(catalog.allDiagnostics)")
         #expect(catalog.queries.count >= 12)
         for query in catalog.queries {
@@ -109,9 +82,7 @@ struct QueryLoaderTests {
     }
 
     @Test func theWholePublicCorpusLoads() throws {
-        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Corpus/visible").path
-        let catalog = QueryLoader().load(paths: [corpus])
+        let catalog = QueryLoader().load(paths: [PackagePaths.corpus.path])
         #expect(catalog.files.count == 857)
         let broken = catalog.files.filter { $0.query == nil }.map(\.id)
         #expect(broken == ["alexverboon__activedirectory.ad-sensitivegroupchanges__1"])

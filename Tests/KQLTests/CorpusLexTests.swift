@@ -1,30 +1,19 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import KQL
-
-/// The 857 public hunting queries copied into `Tests/Corpus/visible` (licences beside them).
-enum Corpus {
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Corpus/visible")
-
-    static let files: [URL] = {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.filter { $0.hasSuffix(".kql") }.sorted().map { directory.appendingPathComponent($0) }
-    }()
-}
 
 @Suite("Lexer over the public corpus")
 struct CorpusLexTests {
     @Test func corpusIsPresent() {
-        #expect(Corpus.files.count == 857)
+        #expect(PackagePaths.corpusFiles.count == 857)
     }
 
     /// Every file lexes; the only errors are in files that are broken as published.
     @Test func everyFileLexes() throws {
         var filesWithErrors: [String: [String]] = [:]
-        for file in Corpus.files {
+        for file in PackagePaths.corpusFiles {
             let lexed = Lexer.lex(bytes: Array(try Data(contentsOf: file)))
             #expect(lexed.tokens.last?.kind == .endOfFile)
             let errors = lexed.diagnostics.filter { $0.severity == .error }
@@ -36,7 +25,7 @@ struct CorpusLexTests {
     /// Every literal in the corpus (strings above all) formats to one token that reads back equal.
     @Test func everyCorpusLiteralRoundTrips() throws {
         var checked = 0
-        for file in Corpus.files {
+        for file in PackagePaths.corpusFiles {
             for token in Lexer.lex(bytes: Array(try Data(contentsOf: file))).tokens where token.kind == .literal {
                 let value = try #require(token.value)
                 let relexed = Lexer.lex(value.kqlLiteral)

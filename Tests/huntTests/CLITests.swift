@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs the built `hunt` binary, as a user would.
 struct Hunt {
@@ -9,8 +10,7 @@ struct Hunt {
         var stderr: String
     }
 
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = PackagePaths.root
 
     /// `hunt` sits next to the test bundle in the build products folder.
     static let binary: URL = {
@@ -124,12 +124,10 @@ struct CLITests {
     }
 
     @Test func checkJSON() throws {
-        let folder = NSTemporaryDirectory() + "hunt-cli-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try "// @colour: blue\nlet n = 3;\nDeviceInfo | take n\n".write(toFile: folder + "/warn.kql", atomically: true, encoding: .utf8)
-        try "DeviceInfo | where a == 'x\n".write(toFile: folder + "/bad.kql", atomically: true, encoding: .utf8)
-        let result = try Hunt.run("check", folder, "--format", "json")
+        let folder = try TemporaryFolder()
+        try folder.write("warn.kql", "// @colour: blue\nlet n = 3;\nDeviceInfo | take n\n")
+        try folder.write("bad.kql", "DeviceInfo | where a == 'x\n")
+        let result = try Hunt.run("check", folder.path, "--format", "json")
         #expect(result.status == 1)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(json["summary"] as? [String: Int] == ["files": 2, "loaded": 1, "errors": 1, "warnings": 1])
@@ -143,12 +141,10 @@ struct CLITests {
     }
 
     @Test func strictTurnsWarningsIntoFailure() throws {
-        let folder = NSTemporaryDirectory() + "hunt-cli-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try "// @colour: blue\nDeviceInfo\n".write(toFile: folder + "/warn.kql", atomically: true, encoding: .utf8)
-        #expect(try Hunt.run("check", folder).status == 0)
-        let strict = try Hunt.run("check", folder, "--strict")
+        let folder = try TemporaryFolder()
+        try folder.write("warn.kql", "// @colour: blue\nDeviceInfo\n")
+        #expect(try Hunt.run("check", folder.path).status == 0)
+        let strict = try Hunt.run("check", folder.path, "--strict")
         #expect(strict.status == 1)
         #expect(strict.stdout.contains("warn.kql:1:5: warning: unknown metadata key @colour"))
     }

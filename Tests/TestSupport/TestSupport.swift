@@ -1,0 +1,66 @@
+public import Foundation
+
+/// A small deterministic random generator, so property tests see the same cases every run.
+public struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    /// Creates a generator; the same seed gives the same sequence.
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Paths inside this package, for tests that read its files.
+public enum PackagePaths {
+    /// The package root.
+    public static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The 857 public hunting queries copied into `Tests/Corpus/visible` (licences beside them).
+    public static let corpus = root.appendingPathComponent("Tests/Corpus/visible")
+
+    /// The starter query pack.
+    public static let queries = root.appendingPathComponent("Queries")
+
+    /// The corpus files, sorted.
+    public static let corpusFiles: [URL] = {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: corpus.path)) ?? []
+        return names.filter { $0.hasSuffix(".kql") }.sorted().map { corpus.appendingPathComponent($0) }
+    }()
+}
+
+/// A temporary folder, removed when the value goes away.
+public final class TemporaryFolder {
+    /// Its absolute path.
+    public let path: String
+
+    /// Creates an empty folder under the system's temporary directory.
+    public init() throws {
+        path = NSTemporaryDirectory() + "hunt-tests-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    /// Writes a text file at a relative path, creating folders; returns its full path.
+    @discardableResult
+    public func write(_ relative: String, _ contents: String) throws -> String {
+        try write(relative, bytes: Array(contents.utf8))
+    }
+
+    /// Writes bytes at a relative path, creating folders; returns its full path.
+    @discardableResult
+    public func write(_ relative: String, bytes: [UInt8]) throws -> String {
+        let full = path + "/" + relative
+        try FileManager.default.createDirectory(
+            atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(bytes).write(to: URL(fileURLWithPath: full))
+        return full
+    }
+}
