@@ -343,7 +343,10 @@ public struct Lexer {
         case _ where scalar.properties.isAlphabetic: hint = "; names outside ASCII must be quoted: ['name']"
         default: hint = ""
         }
-        report("unexpected-character", "unexpected character '\(scalar)' (U+\(String(scalar.value, radix: 16, uppercase: true)))\(hint)", at: start)
+        let code = "U+" + String(scalar.value, radix: 16, uppercase: true)
+        // Invisible and control characters are named by code only, so a message never carries them.
+        let visible = !scalar.properties.isWhitespace && ![.control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned].contains(scalar.properties.generalCategory)
+        report("unexpected-character", "unexpected character \(visible ? "'\(scalar)' (\(code))" : code)\(hint)", at: start)
         emit(.invalid, from: start)
     }
 

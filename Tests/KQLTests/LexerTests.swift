@@ -138,6 +138,12 @@ struct LexerTests {
         #expect(first.severity == .error)
     }
 
+    @Test func invisibleCharactersAreNamedByCode() {
+        #expect(Lexer.lex("x \u{2028} y").diagnostics.map(\.message) == ["unexpected character U+2028"])
+        #expect(Lexer.lex("x \u{1B}[31m").diagnostics.first?.message == "unexpected character U+1B")
+        #expect(Lexer.lex("x “y”").diagnostics.first?.message == "unexpected character '“' (U+201C); use a straight quote \" instead of a typographic one")
+    }
+
     @Test func unterminatedStringRecoversOnTheNextLine() {
         let lexed = Lexer.lex("T | where a == 'b\n| take 1")
         #expect(lexed.diagnostics.count == 1)
