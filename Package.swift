@@ -17,10 +17,14 @@ let package = Package(
     targets: [
         .target(name: "KQL", swiftSettings: strict),
         .target(name: "Hunting", dependencies: ["KQL"], swiftSettings: strict),
-        .executableTarget(name: "hunt", dependencies: ["KQL", "Hunting"], swiftSettings: strict),
+        .target(name: "HuntingEmulator", dependencies: ["KQL", "Hunting"], swiftSettings: strict),
+        .executableTarget(name: "hunt", dependencies: ["KQL", "Hunting", "HuntingEmulator"], swiftSettings: strict),
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "KQLTests", dependencies: ["KQL", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "HuntingTests", dependencies: ["Hunting", "KQL", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "HuntingEmulatorTests", dependencies: ["HuntingEmulator", "Hunting", "KQL", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "huntTests", dependencies: ["hunt", "TestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
