@@ -117,55 +117,16 @@ extension HuntingQuery {
 }
 
 extension KQLValue {
-    /// Reads a parameter value given as text, by the parameter's type. Strings are taken as they
-    /// are (no quotes needed); `null` gives a typed null; a list parameter also takes
-    /// comma-separated items (`certutil.exe,mshta.exe`).
+    /// Reads a parameter value given as text, by the parameter's type: as ``KQLValue/init(text:as:)``,
+    /// and a list parameter also takes comma-separated items (`certutil.exe,mshta.exe`).
     /// - Throws: ``KQLLiteralError`` saying what was expected and what came.
     public init(parameterText text: String, as type: KQLScalarType, default defaultValue: KQLValue? = nil) throws(KQLLiteralError) {
-        func fail() -> KQLLiteralError {
-            let shown = text.count > 60 ? String(text.prefix(57)) + "..." : text
-            return KQLLiteralError(message: "expected \(type.example), got \(KQLLiteralFormatter.string(shown))")
-        }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if type != .string, trimmed == "null" {
-            self = .null(of: type)
+        if type == .dynamic, case .dynamic(.array) = defaultValue, !trimmed.hasPrefix("["), trimmed != "null" {
+            self = .dynamic(.array(trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }.map(KQLDynamic.string)))
             return
         }
-        switch type {
-        case .string: self = .string(text)
-        case .bool: guard let v = LiteralSyntax.parseBool(trimmed) else { throw fail() }; self = .bool(v)
-        case .int: guard let v = LiteralSyntax.parseInteger(trimmed).flatMap(Int32.init(exactly:)) else { throw fail() }; self = .int(v)
-        case .long: guard let v = LiteralSyntax.parseInteger(trimmed) else { throw fail() }; self = .long(v)
-        case .real: guard let v = LiteralSyntax.parseReal(trimmed) else { throw fail() }; self = .real(v)
-        case .decimal: guard let v = LiteralSyntax.parseDecimal(trimmed) else { throw fail() }; self = .decimal(v)
-        case .datetime: guard let v = LiteralSyntax.parseDateTime(trimmed) else { throw fail() }; self = .datetime(v)
-        case .timespan: guard let v = LiteralSyntax.parseTimespan(trimmed) else { throw fail() }; self = .timespan(v)
-        case .guid: guard let v = LiteralSyntax.parseGuid(trimmed) else { throw fail() }; self = .guid(v)
-        case .dynamic:
-            if case .dynamic(.array) = defaultValue, !trimmed.hasPrefix("[") {
-                self = .dynamic(.array(trimmed.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 != .string("") }))
-                return
-            }
-            do {
-                self = .dynamic(try KQLDynamic(parsing: trimmed))
-            } catch {
-                throw KQLLiteralError(message: "expected \(type.example), got invalid JSON (\(error.message))")
-            }
-        }
-    }
-
-    /// This value as `type` when the conversion loses nothing; `nil` otherwise.
-    public func converted(to target: KQLScalarType) -> KQLValue? {
-        if type == target { return self }
-        switch (self, target) {
-        case (.null, _): return .null(of: target)
-        case (.int(let v), .long): return .long(Int64(v))
-        case (.long(let v), .int): return Int32(exactly: v).map(KQLValue.int)
-        case (.int(let v), .real): return .real(Double(v))
-        case (.long(let v), .real): return Double(exactly: v).map(KQLValue.real)
-        case (.long(let v), .decimal): return .decimal(Decimal(v))
-        case (.string(let s), _) where target != .string: return try? KQLValue(parameterText: s, as: target)
-        default: return nil
-        }
+        self = try KQLValue(text: text, as: type)
     }
 }

@@ -84,3 +84,52 @@ public enum KQLValue: Hashable, Sendable {
         }
     }
 }
+
+extension KQLValue {
+    /// Reads a value written as plain text (a flag, a config value, a CSV cell) by its type.
+    /// Strings are taken as they are (no quotes needed); `null` gives a typed null.
+    /// - Throws: ``KQLLiteralError`` saying what was expected and what came.
+    public init(text: String, as type: KQLScalarType) throws(KQLLiteralError) {
+        func fail() -> KQLLiteralError {
+            let shown = text.count > 60 ? String(text.prefix(57)) + "..." : text
+            return KQLLiteralError(message: "expected \(type.example), got \(KQLLiteralFormatter.string(shown))")
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if type != .string, trimmed == "null" {
+            self = .null(of: type)
+            return
+        }
+        switch type {
+        case .string: self = .string(text)
+        case .bool: guard let v = LiteralSyntax.parseBool(trimmed) else { throw fail() }; self = .bool(v)
+        case .int: guard let v = LiteralSyntax.parseInteger(trimmed).flatMap(Int32.init(exactly:)) else { throw fail() }; self = .int(v)
+        case .long: guard let v = LiteralSyntax.parseInteger(trimmed) else { throw fail() }; self = .long(v)
+        case .real: guard let v = LiteralSyntax.parseReal(trimmed) else { throw fail() }; self = .real(v)
+        case .decimal: guard let v = LiteralSyntax.parseDecimal(trimmed) else { throw fail() }; self = .decimal(v)
+        case .datetime: guard let v = LiteralSyntax.parseDateTime(trimmed) else { throw fail() }; self = .datetime(v)
+        case .timespan: guard let v = LiteralSyntax.parseTimespan(trimmed) else { throw fail() }; self = .timespan(v)
+        case .guid: guard let v = LiteralSyntax.parseGuid(trimmed) else { throw fail() }; self = .guid(v)
+        case .dynamic:
+            do {
+                self = .dynamic(try KQLDynamic(parsing: trimmed))
+            } catch {
+                throw KQLLiteralError(message: "expected \(type.example), got invalid JSON (\(error.message))")
+            }
+        }
+    }
+
+    /// This value as `target` when the conversion loses nothing; `nil` otherwise.
+    public func converted(to target: KQLScalarType) -> KQLValue? {
+        if type == target { return self }
+        switch (self, target) {
+        case (.null, _): return .null(of: target)
+        case (.int(let v), .long): return .long(Int64(v))
+        case (.long(let v), .int): return Int32(exactly: v).map(KQLValue.int)
+        case (.int(let v), .real): return .real(Double(v))
+        case (.long(let v), .real): return Double(exactly: v).map(KQLValue.real)
+        case (.long(let v), .decimal): return .decimal(Decimal(v))
+        case (.string(let s), _) where target != .string: return try? KQLValue(text: s, as: target)
+        default: return nil
+        }
+    }
+}
