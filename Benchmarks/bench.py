@@ -53,7 +53,177 @@ def bench_check():
     }
 
 
-BENCHMARKS = {"check": bench_check}
+DECODE_BODY = ROOT / "Benchmarks/results/decode-body.json"
+DECODE_ROWS = 100_000
+# The columns of a DeviceProcessEvents/DeviceNetworkEvents-style hunting result, as Graph types them.
+DECODE_SCHEMA = [
+    ("Timestamp", "DateTime"), ("DeviceId", "String"), ("DeviceName", "String"), ("ActionType", "String"),
+    ("FileName", "String"), ("FolderPath", "String"), ("SHA256", "String"), ("ProcessId", "Int64"),
+    ("ProcessCommandLine", "String"), ("LocalPort", "Int32"), ("AccountName", "String"),
+    ("LogonId", "Int64"), ("RemoteIP", "String"), ("RemotePort", "Int32"), ("Protocol", "String"),
+    ("FileSize", "Int64"), ("Count", "Int64"), ("IsLocalAdmin", "Boolean"), ("AdditionalFields", "Object"),
+    ("ReportId", "Int64"),
+]
+
+
+def generate_decode_body(path):
+    """A deterministic Graph runHuntingQuery body: 100,000 rows x 20 columns, about 50 MB."""
+    import datetime
+    import random
+
+    rng = random.Random(20260506)
+    hexdigits = "0123456789abcdef"
+
+    def hex_id(n):
+        return "".join(rng.choice(hexdigits) for _ in range(n))
+
+    devices = [(hex_id(40), f"{rng.choice(['ws', 'srv', 'build', 'lap'])}-{i:04d}.contoso.local") for i in range(400)]
+    hashes = [hex_id(64) for _ in range(3000)]
+    accounts = ["system", "local service", "network service", "adm-jsmith", "j.doe", "josé.garcía", "müller",
+                "svc_backup", "李雷", "o'brien"]
+    files = ["cmd.exe", "powershell.exe", "svchost.exe", "rundll32.exe", "msedge.exe", "python.exe",
+             "conhost.exe", "wmiprvse.exe", "reg.exe", "schtasks.exe"]
+    folders = ["C:\\Windows\\System32\\", "C:\\Windows\\SysWOW64\\", "C:\\Program Files\\Microsoft\\Edge\\Application\\",
+               "C:\\Users\\{user}\\AppData\\Local\\Temp\\", "C:\\ProgramData\\Tools\\"]
+    actions = ["ProcessCreated", "ConnectionSuccess", "FileCreated", "LogonSuccess", "RegistryValueSet"]
+    words = ["--config", "/c", "-NoProfile", "-ExecutionPolicy", "Bypass", "/s", "/q", "start", "\"%TEMP%\\run me.bat\"",
+             "--user-data-dir=\"C:\\Users\\Ünïcødé\\Profile 1\"", "echo \"héllo wörld\"", "日本語のファイル.txt",
+             "\\\\fileserver\\share\\drop", "\"quoted \\\"inner\\\" text\"", "😀", "-k", "netsvcs", "-p", "|", "findstr"]
+    start = datetime.datetime(2026, 5, 1, tzinfo=datetime.timezone.utc)
+
+    def timestamp(seconds):
+        moment = start + datetime.timedelta(seconds=seconds)
+        return f"{moment:%Y-%m-%dT%H:%M:%S}.{rng.randrange(10_000_000):07d}Z"
+
+    def command_line(folder, name):
+        # Mostly short; one in a hundred a long encoded PowerShell line, as in real process events.
+        if rng.random() < 0.01:
+            return f"{name} -NoProfile -EncodedCommand " + "".join(rng.choice("ABCDEFGHabcdefgh0123456789+/") for _ in range(rng.randrange(100, 1000)))
+        if rng.random() < 0.6:
+            return name + "".join(" " + rng.choice(words) for _ in range(rng.randrange(0, 3)))
+        parts = [f"\"{folder}{name}\""] + [rng.choice(words) for _ in range(rng.randrange(0, 3))]
+        return " ".join(parts)
+
+    rows = []
+    seconds = 0
+    for _ in range(DECODE_ROWS):
+        seconds += rng.randrange(0, 26)
+        device_id, device_name = rng.choice(devices)
+        user = rng.choice(accounts)
+        name = rng.choice(files)
+        folder = rng.choice(folders).replace("{user}", user)
+        # Network events carry no file hash or path; file and process events no remote endpoint.
+        network = rng.random() < 0.5
+        additional = None
+        if rng.random() < 0.3:
+            additional = {"ProcessIntegrityLevel": rng.choice(["High", "Medium", "System"]),
+                          "Score": round(rng.random(), 4), "Ports": [rng.randrange(1, 65536) for _ in range(rng.randrange(0, 3))]}
+        rows.append({
+            "Timestamp": timestamp(seconds),
+            "DeviceId": device_id,
+            "DeviceName": device_name,
+            "ActionType": rng.choice(actions),
+            "FileName": name,
+            "FolderPath": "" if network else folder + name,
+            "SHA256": "" if network else rng.choice(hashes),
+            "ProcessId": rng.randrange(4, 65536),
+            "ProcessCommandLine": command_line(folder, name),
+            "LocalPort": rng.randrange(49152, 65536) if network else None,
+            "AccountName": user,
+            "LogonId": rng.randrange(2**53, 2**62) if rng.random() < 0.1 else rng.randrange(100_000, 10_000_000),
+            "RemoteIP": (f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}" if rng.random() < 0.8
+                         else f"fe80::{rng.randrange(65536):x}:{rng.randrange(65536):x}") if network else "",
+            "RemotePort": rng.randrange(1, 65536) if network else None,
+            "Protocol": rng.choice(["Tcp", "Udp"]) if network else "",
+            "FileSize": None if network else rng.randrange(0, 50_000_000),
+            "Count": rng.randrange(1, 500),
+            "IsLocalAdmin": rng.choice([True, False, None]),
+            "AdditionalFields": additional,
+            "ReportId": rng.randrange(1, 1_000_000),
+        })
+    body = {
+        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.security.huntingQueryResults",
+        "schema": [{"name": name, "type": type_name} for name, type_name in DECODE_SCHEMA],
+        "results": rows,
+    }
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(body, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def hunt_bench_binary():
+    """The release `hunt-bench` (HUNT_BENCH_BIN, or built here)."""
+    if os.environ.get("HUNT_BENCH_BIN"):
+        return os.environ["HUNT_BENCH_BIN"]
+    build = subprocess.run(["swift", "build", "-c", "release", "--product", "hunt-bench"], cwd=ROOT,
+                           stdout=sys.stderr, stderr=sys.stderr)
+    if build.returncode != 0:
+        sys.exit("benchmark: cannot build hunt-bench; Package.swift needs "
+                 '.executableTarget(name: "hunt-bench", dependencies: ["Hunting", "KQL"], path: "Sources/hunt-bench")')
+    bin_path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT,
+                              capture_output=True, text=True, check=True).stdout.strip()
+    return str(Path(bin_path) / "hunt-bench")
+
+
+def measured(command):
+    """Wall time in seconds, peak RSS in bytes (this child's own, from wait4) and stdout of one run."""
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    output = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    child.stdout.close()
+    if child.returncode != 0:
+        sys.exit(f"benchmark: {' '.join(command)} exited {child.returncode}")
+    return elapsed, usage.ru_maxrss * 1024, output
+
+
+def bench_decode():
+    """HuntingResponseDecoder on a 50 MB, 100,000-row body vs `json.load` in Python."""
+    if not DECODE_BODY.exists():
+        generate_decode_body(DECODE_BODY)
+    size = DECODE_BODY.stat().st_size
+    ours = [hunt_bench_binary(), "decode", str(DECODE_BODY), "1"]
+    peer = [sys.executable, "-c", f"import json; json.load(open({str(DECODE_BODY)!r}, encoding='utf-8'))"]
+    measured(ours)  # warm the page cache
+    measured(peer)
+    our_runs = [measured(ours) for _ in range(REPEAT)]
+    peer_runs = [measured(peer) for _ in range(REPEAT)]
+    in_process = json.loads(measured(ours[:-1] + [str(REPEAT)])[2])
+    if in_process["rows"] != DECODE_ROWS or not in_process["truncated"]:
+        sys.exit(f"benchmark: hunt-bench decoded {in_process['rows']} rows, expected {DECODE_ROWS}")
+    our_median = statistics.median(t for t, _, _ in our_runs)
+    peer_median = statistics.median(t for t, _, _ in peer_runs)
+    our_rss = max(rss for _, rss, _ in our_runs)
+    peer_rss = max(rss for _, rss, _ in peer_runs)
+    ratio = peer_median / our_median
+    return {
+        "name": "decode a 100,000-row response",
+        "command": "Benchmarks/run decode",
+        "body_mb": round(size / 1e6, 1),
+        "runs": REPEAT,
+        "median_s": round(our_median, 4),
+        "min_s": round(min(t for t, _, _ in our_runs), 4),
+        "max_s": round(max(t for t, _, _ in our_runs), 4),
+        "decode_only_median_s": round(in_process["median_s"], 4),
+        "peer": "python3 json.load",
+        "peer_median_s": round(peer_median, 4),
+        "ratio": round(ratio, 2),
+        "peak_rss_mb": round(our_rss / 1e6, 1),
+        "peak_rss_x_body": round(our_rss / size, 2),
+        "peer_peak_rss_mb": round(peer_rss / 1e6, 1),
+        "peer_peak_rss_x_body": round(peer_rss / size, 2),
+        "target": "at least 2x faster than python json.load; peak RSS at most 3x the body",
+        "met": ratio >= 2 and our_rss <= 3 * size,
+        "row": (f"| decode ({size / 1e6:.1f} MB, {DECODE_ROWS:,} rows x {len(DECODE_SCHEMA)} columns, {REPEAT} runs) "
+                f"| {our_median * 1000:.0f} ms (decode alone {in_process['median_s'] * 1000:.0f} ms) "
+                f"| {min(t for t, _, _ in our_runs) * 1000:.0f}–{max(t for t, _, _ in our_runs) * 1000:.0f} ms "
+                f"| {ratio:.1f}x python json.load ({peer_median * 1000:.0f} ms); peak RSS {our_rss / size:.2f}x body "
+                f"(python {peer_rss / size:.2f}x) | >= 2x, <= 3x body | {'yes' if ratio >= 2 and our_rss <= 3 * size else 'NO'} |"),
+    }
+
+
+BENCHMARKS = {"check": bench_check, "decode": bench_decode}
 
 
 def main(names):
@@ -67,6 +237,9 @@ def main(names):
     for name in names:
         r = BENCHMARKS[name]()
         results["results"].append(r)
+        if "row" in r:
+            print(r.pop("row"))
+            continue
         print(f"| {r['name']} ({r['files']} files, {r['runs']} runs) | {r['median_s'] * 1000:.1f} ms "
               f"| {r['min_s'] * 1000:.1f}–{r['max_s'] * 1000:.1f} ms | {r['queries_per_s']} queries/s "
               f"| {r['target']} | {'yes' if r['met'] else 'NO'} |")

@@ -1,0 +1,75 @@
+// hunt-bench: release-mode measurements for Benchmarks/bench.py, kept out of `hunt` so the user
+// tool has no developer commands.
+//
+//   hunt-bench decode FILE REPEAT
+//
+// Reads FILE once, decodes it REPEAT times with HuntingResponseDecoder and prints one JSON object:
+// the body size, the table shape, the median/min/max decode seconds and the process's peak RSS.
+import Foundation
+import Hunting
+import KQL
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Peak resident set size of this process so far, in bytes.
+func peakRSSBytes() -> Int {
+    var usage = rusage()
+    #if canImport(Darwin)
+        getrusage(RUSAGE_SELF, &usage)
+        return Int(usage.ru_maxrss)  // bytes on Darwin
+    #else
+        getrusage(RUSAGE_SELF.rawValue, &usage)  // Glibc imports the `who` enum as a struct
+        return Int(usage.ru_maxrss) * 1024  // KiB on Linux
+    #endif
+}
+
+func fail(_ message: String, status: Int32) -> Never {
+    FileHandle.standardError.write(Data("hunt-bench: \(message)\n".utf8))
+    exit(status)
+}
+
+func decodeBenchmark(path: String, repeat count: Int) {
+    let baseline = peakRSSBytes()
+    guard let body = FileManager.default.contents(atPath: path) else { fail("cannot read \(path)", status: 66) }
+    var times: [Double] = []
+    var shape = (rows: 0, columns: 0, truncated: false)
+    for _ in 0..<count {
+        let start = DispatchTime.now().uptimeNanoseconds
+        do {
+            let decoded = try HuntingResponseDecoder.decode(body)
+            shape = (decoded.table.rowCount, decoded.table.columns.count, decoded.truncated)
+        } catch {
+            fail("\(path): \(error)", status: 65)
+        }
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    times.sort()
+    let result: [String: Any] = [
+        "body_bytes": body.count,
+        "rows": shape.rows,
+        "columns": shape.columns,
+        "truncated": shape.truncated,
+        "runs": count,
+        "median_s": times[times.count / 2],
+        "min_s": times.first ?? 0,
+        "max_s": times.last ?? 0,
+        "baseline_rss_bytes": baseline,
+        "peak_rss_bytes": peakRSSBytes(),
+    ]
+    let json = try! JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+    print(String(decoding: json, as: UTF8.self))
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+switch (arguments.first, arguments.count) {
+case ("decode", 3):
+    let items = Array(arguments)
+    guard let count = Int(items[2]), count > 0 else { fail("REPEAT must be a positive number", status: 64) }
+    decodeBenchmark(path: items[1], repeat: count)
+default:
+    fail("usage: hunt-bench decode FILE REPEAT", status: 64)
+}
