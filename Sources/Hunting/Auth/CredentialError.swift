@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Why no token could be had, said so the operator can fix it.
 public struct CredentialError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -15,6 +15,7 @@ struct AuthorizedClient: Sendable {
         var refreshed = false
         while true {
             let token = try await token()
+            try await request.admission?()
             let http = HTTPRequestData(
                 method: "POST", url: url,
                 headers: [

@@ -13,6 +13,10 @@ public struct HuntingRequest: Sendable {
     public var clientRequestId: String
     /// Seconds the transport waits for an answer.
     public var timeout: TimeInterval
+    /// Called right before each call leaves for the service (after the token is in hand), so a
+    /// quota budget counts calls when they are sent, not when they start waiting for a token.
+    /// - Throws: ``HuntingError`` when the call may not go (deadline, cancellation).
+    public var admission: (@Sendable () async throws(HuntingError) -> Void)?
 
     /// Creates a request.
     public init(queryId: String, text: String, timespan: KQLTimespan? = nil, clientRequestId: String = UUID().uuidString.lowercased(), timeout: TimeInterval = 200) {

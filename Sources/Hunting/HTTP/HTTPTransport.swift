@@ -114,7 +114,10 @@ public final class URLSessionTransport: HTTPTransport {
 
     public func send(_ request: HTTPRequestData) async throws(TransportError) -> HTTPResponseData {
         try EndpointPolicy.check(request.url, allowIMDS: request.headers["Metadata"] == "true")
-        var urlRequest = URLRequest(url: request.url, timeoutInterval: request.timeout)
+        var urlRequest = URLRequest(url: request.url)
+        // On Linux only the property setter is honoured (the initializer's value is ignored), and
+        // libcurl counts it in whole seconds, so it is rounded up to at least one.
+        urlRequest.timeoutInterval = max(1, request.timeout.rounded(.up))
         urlRequest.httpMethod = request.method
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         if !request.body.isEmpty { urlRequest.httpBody = request.body }
