@@ -20,8 +20,10 @@ enum Output {
 }
 
 /// Exit codes, documented in the README.
-enum ExitCode: Int32 {
+enum ExitCode: Int32, Error {
     case success = 0
     case failure = 1
+    case configuration = 2
     case usage = 64
+    case interrupted = 130
 }

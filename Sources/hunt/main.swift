@@ -17,6 +17,8 @@ enum Hunt {
     static let subcommands: [(spec: CommandSpec, run: @Sendable (ParsedArguments) -> ExitCode)] = [
         (CheckCommand.spec, CheckCommand.run),
         (ShowCommand.spec, ShowCommand.run),
+        (RunCommand.spec, RunCommand.run),
+        (EmulatorCommand.spec, EmulatorCommand.run),
     ]
 
     static var rootHelp: String {
