@@ -29,6 +29,9 @@ public struct HuntingCallRecord: Sendable, Hashable {
     public var queryId: String?
     /// The client's `client-request-id`.
     public var clientRequestId: String?
+    /// The simulated service latency of this call, in seconds (0 when it was answered before the
+    /// emulator slept, e.g. a 429 or an injected fault).
+    public var latency: Double = 0
 }
 
 /// The emulator's mutable state: issued tokens, device codes, quota windows, fault counters.

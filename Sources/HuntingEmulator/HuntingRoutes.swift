@@ -95,6 +95,7 @@ extension Router {
         if let wait = await state.chargeCPU(max(latency, 0.001)) {
             return error(429, "TooManyRequests", "You have exceeded processing resources allocated to this tenant. You can run queries again in \(KQLTimespan(ticks: Int64(wait.rounded(.up)) * KQLTimespan.second).constantFormat).")
         }
+        record.latency = latency
         if latency > 0 { try? await Task.sleep(for: .seconds(latency)) }
 
         // The answer.

@@ -1,5 +1,5 @@
 import Foundation
-public import Hunting
+import Hunting
 public import KQL
 
 /// Writes result tables in the exact response shapes of the hunting APIs (spec §1.3, §2.2):

@@ -51,7 +51,7 @@ public struct AzureCLICredential: TokenCredential {
         var environment = ProcessInfo.processInfo.environment
         environment["AZURE_CORE_NO_COLOR"] = "true"
         environment["AZURE_CORE_ONLY_SHOW_ERRORS"] = "true"
-        let output = await CommandRunner.run(executablePath, arguments, environment: environment, timeout: timeout)
+        let output = await ChildProcess.run(executablePath, arguments, environment: environment, timeout: timeout)
         guard output.succeeded else { throw failure(output) }
         return try Self.token(fromOutput: Data(output.stdout))
     }
@@ -94,7 +94,7 @@ public struct AzureCLICredential: TokenCredential {
     }
 
     /// A failed run as a message that says what to do.
-    private func failure(_ output: CommandRunner.Output) -> CredentialError {
+    private func failure(_ output: ChildProcess.Output) -> CredentialError {
         if let reason = output.launchFailure {
             if output.cancelled { return CredentialError(.unavailable, "cancelled before the Azure CLI ran") }
             return CredentialError(.configuration, "cannot run the Azure CLI at \(executablePath): \(reason)")

@@ -503,7 +503,7 @@ struct PrivateFolder {
             throw ClientAssertionError(.verificationFailed, "cannot create \(file): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
-        guard OpenSSLProcess.writeAll(bytes, to: fd) else {
+        guard ChildProcess.writeAll(bytes, to: fd) else {
             throw ClientAssertionError(.verificationFailed, "cannot write \(file): \(String(cString: strerror(errno)))")
         }
         return file
@@ -514,10 +514,10 @@ struct PrivateFolder {
 
 // MARK: - Running openssl
 
-/// Runs `openssl` as a child process without blocking the cooperative thread pool: the pipes are
-/// served on Dispatch threads and the caller awaits the `terminationHandler` through a continuation.
+/// Runs `openssl` (through ``ChildProcess``), feeding input on stdin so that nothing secret is
+/// ever on a command line.
 enum OpenSSLProcess {
-    /// How long `openssl` may take before it is terminated.
+    /// How long `openssl` may take before it is killed.
     static let timeout: TimeInterval = 30
 
     /// What the process did.
@@ -542,17 +542,16 @@ enum OpenSSLProcess {
 
     /// Runs `openssl` with `arguments`, feeding `input` on stdin.
     /// - Throws: ``ClientAssertionError``: `opensslUnavailable` when openssl cannot be started or is
-    ///   not on `PATH`, `cancelled` when the task is cancelled (the process is terminated).
+    ///   not on `PATH`, `cancelled` when the task is cancelled (the process is killed).
     static func run(_ arguments: [String], input: [UInt8]) async throws(ClientAssertionError) -> Output {
-        let child = Child(arguments: arguments)
-        let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                child.start(input: input) { continuation.resume(returning: $0) }
-            }
-        } onCancel: {
-            child.terminate(timedOut: false)
+        let child = await ChildProcess.run("/usr/bin/env", ["openssl"] + arguments, input: input, timeout: timeout)
+        if let failure = child.launchFailure {
+            if child.cancelled { throw ClientAssertionError(.cancelled, "cancelled before openssl started") }
+            throw ClientAssertionError(.opensslUnavailable, "cannot start /usr/bin/env openssl: \(failure)")
         }
-        let output = try result.get()
+        let output = Output(
+            status: child.status, exitedNormally: child.exitedNormally, stdout: child.stdout, stderr: child.stderr,
+            timedOut: child.timedOut, cancelled: child.cancelled)
         if output.cancelled { throw ClientAssertionError(.cancelled, "cancelled while openssl was running") }
         // `env` exits 127 when it cannot find the program.
         if output.exitedNormally, output.status == 127 || output.status == 126 {
@@ -561,141 +560,6 @@ enum OpenSSLProcess {
                 "openssl was not found on PATH; install OpenSSL (Debian/Ubuntu: apt-get install openssl) (\(output.failureSummary))")
         }
         return output
-    }
-
-    /// Writes all of `bytes` to `fd`, with SIGPIPE blocked on this thread so that a child that has
-    /// already exited gives EPIPE instead of killing the process.
-    /// - Returns: whether everything was written.
-    @discardableResult
-    static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Bool {
-        var pipeSignal = sigset_t()
-        sigemptyset(&pipeSignal)
-        sigaddset(&pipeSignal, SIGPIPE)
-        var previous = sigset_t()
-        pthread_sigmask(SIG_BLOCK, &pipeSignal, &previous)
-        defer {
-            var pending = sigset_t()
-            if sigpending(&pending) == 0, sigismember(&pending, SIGPIPE) == 1, sigismember(&previous, SIGPIPE) == 0 {
-                var noWait = timespec(tv_sec: 0, tv_nsec: 0)
-                _ = sigtimedwait(&pipeSignal, nil, &noWait)
-            }
-            pthread_sigmask(SIG_SETMASK, &previous, nil)
-        }
-        return bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let count = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if count > 0 {
-                    offset += count
-                } else if count < 0, errno == EINTR {
-                    continue
-                } else {
-                    return false
-                }
-            }
-            return true
-        }
-    }
-
-    /// One `openssl` run: the process, its pipes, and what is known about it.
-    final class Child: Sendable {
-        private struct State {
-            var launched = false
-            var finished = false
-            var output = Output()
-        }
-
-        private let process = Process()
-        private let stdin = Pipe()
-        private let stdout = Pipe()
-        private let stderr = Pipe()
-        private let state = Mutex(State())
-
-        init(arguments: [String]) {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["openssl"] + arguments
-            process.standardInput = stdin
-            process.standardOutput = stdout
-            process.standardError = stderr
-        }
-
-        /// Launches the process and calls `completion` once it has exited and both pipes are drained.
-        func start(input: [UInt8], completion: @escaping @Sendable (Result<Output, ClientAssertionError>) -> Void) {
-            let group = DispatchGroup()
-            group.enter()
-            process.terminationHandler = { [self] process in
-                state.withLock { state in
-                    state.finished = true
-                    state.output.status = process.terminationStatus
-                    state.output.exitedNormally = process.terminationReason == .exit
-                }
-                group.leave()
-            }
-            if let failure = launch() {
-                completion(.failure(failure))
-                return
-            }
-            serve(input: input, group: group)
-            let timer = DispatchWorkItem { [self] in terminate(timedOut: true) }
-            DispatchQueue.global().asyncAfter(deadline: .now() + OpenSSLProcess.timeout, execute: timer)
-            group.notify(queue: .global()) { [self] in
-                timer.cancel()
-                completion(.success(state.withLock { $0.output }))
-            }
-        }
-
-        /// Stops the process if it is running (cancellation or timeout).
-        func terminate(timedOut: Bool) {
-            state.withLock { state in
-                guard !state.finished else { return }
-                if timedOut { state.output.timedOut = true } else { state.output.cancelled = true }
-                if state.launched { process.terminate() }
-            }
-        }
-
-        private func launch() -> ClientAssertionError? {
-            state.withLock { state in
-                guard !state.output.cancelled else {
-                    return ClientAssertionError(.cancelled, "cancelled before openssl started")
-                }
-                do {
-                    try Self.withTerminationSignalUnblocked { try process.run() }
-                    state.launched = true
-                    return nil
-                } catch {
-                    return ClientAssertionError(.opensslUnavailable, "cannot start /usr/bin/env openssl: \(error.localizedDescription)")
-                }
-            }
-        }
-
-        /// Runs `body` with SIGTERM unblocked on this thread. Dispatch and Swift concurrency threads
-        /// block nearly every signal, and `Process` passes the spawning thread's mask on to the
-        /// child: an openssl started from async code would otherwise ignore `terminate()`.
-        private static func withTerminationSignalUnblocked(_ body: () throws -> Void) rethrows {
-            var termination = sigset_t()
-            sigemptyset(&termination)
-            sigaddset(&termination, SIGTERM)
-            var previous = sigset_t()
-            pthread_sigmask(SIG_UNBLOCK, &termination, &previous)
-            defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-            try body()
-        }
-
-        private func serve(input: [UInt8], group: DispatchGroup) {
-            DispatchQueue.global().async(group: group) { [stdin] in
-                let handle = stdin.fileHandleForWriting
-                OpenSSLProcess.writeAll(input, to: handle.fileDescriptor)
-                try? handle.close()
-            }
-            DispatchQueue.global().async(group: group) { [self] in
-                let bytes = [UInt8](stdout.fileHandleForReading.readDataToEndOfFile())
-                state.withLock { $0.output.stdout = bytes }
-            }
-            DispatchQueue.global().async(group: group) { [self] in
-                let bytes = [UInt8](stderr.fileHandleForReading.readDataToEndOfFile())
-                state.withLock { $0.output.stderr = bytes }
-            }
-        }
     }
 }
 
