@@ -5,6 +5,14 @@
 //
 // Reads FILE once, decodes it REPEAT times with HuntingResponseDecoder and prints one JSON object:
 // the body size, the table shape, the median/min/max decode seconds and the process's peak RSS.
+//
+//   hunt-bench runner [--naive] [--seed N] [--deadline SECONDS] [QUERIES [WIDTH [WINDOW [CALLS]]]]
+//
+// Runs QUERIES (120) distinct queries with a HuntingRunner of width WIDTH (4) against an
+// in-process emulator (latency 1–3 s, Graph quota CALLS (45) per WINDOW (6) seconds) and prints
+// one JSON object: wall time, the emulator's calls, 429s and total latency, the lower bound
+// max(N / CALLS × WINDOW, total latency / WIDTH), the ratio and the busiest sliding window.
+// `--naive`: every query at once and no client-side budget. See RunnerBenchmark.swift.
 import Foundation
 import Hunting
 import KQL
@@ -70,6 +78,8 @@ case ("decode", 3):
     let items = Array(arguments)
     guard let count = Int(items[2]), count > 0 else { fail("REPEAT must be a positive number", status: 64) }
     decodeBenchmark(path: items[1], repeat: count)
+case ("runner", _):
+    await runnerBenchmark(RunnerBenchmarkOptions(Array(arguments.dropFirst())))
 default:
-    fail("usage: hunt-bench decode FILE REPEAT", status: 64)
+    fail("usage: hunt-bench decode FILE REPEAT\n       " + RunnerBenchmarkOptions.usage.dropFirst("usage: ".count), status: 64)
 }

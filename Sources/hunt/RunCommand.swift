@@ -64,6 +64,11 @@ enum RunCommand {
                 let timeout = Double(arguments.value("timeout") ?? "600"), timeout > 0,
                 let maxRows = Int(arguments.value("max-rows") ?? "50"), maxRows >= 0
             else { return usage("--width, --calls-per-minute, --timeout and --max-rows take positive numbers") }
+            if let choice = arguments.value("backend"), choice != "graph", choice != "defender" {
+                guard let url = URL(string: choice), url.scheme == "https" || url.scheme == "http", url.host != nil else {
+                    return usage("--backend must be graph, defender or a URL; got '\(choice)'")
+                }
+            }
             let deadline = arguments.value("deadline").flatMap(Double.init)
             if arguments.value("deadline") != nil, deadline == nil { return usage("--deadline takes a number of seconds") }
 
@@ -136,10 +141,7 @@ enum RunCommand {
         if let path = arguments.value("token-cache") { settings.refreshTokenCachePath = path }
         let choice = arguments.value("backend") ?? "graph"
         var customURL: URL?
-        if choice != "graph" && choice != "defender" {
-            guard let url = URL(string: choice), url.scheme == "https" || url.scheme == "http", url.host != nil else {
-                throw SetupError(message: "--backend must be graph, defender or a URL; got '\(choice)'")
-            }
+        if choice != "graph" && choice != "defender", let url = URL(string: choice) {
             customURL = url
             if settings.authorityHost == nil { settings.authorityHost = url }
         }

@@ -686,7 +686,7 @@ struct CredentialSelectionTests {
             try CredentialSettings.fromEnvironment(["AZURE_CLIENT_SECRET": ""]).makeCredential(transport: URLSessionTransport())
         } throws: { error in
             guard let error = error as? CredentialError, error.code == .configuration else { return false }
-            return ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH", "HUNT_ACCESS_TOKEN", "--backend local"]
+            return ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH", "HUNT_ACCESS_TOKEN", "hunt emulator"]
                 .allSatisfy { error.message.contains($0) }
         }
     }

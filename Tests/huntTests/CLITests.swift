@@ -27,10 +27,18 @@ struct Hunt {
         try run(arguments: arguments, in: directory)
     }
 
-    static func run(arguments: [String], in directory: URL = packageRoot) throws -> Result {
+    /// The environment for a child `hunt`: this one, without any Azure credential variables, plus `extra`.
+    static func environment(_ extra: [String: String] = [:]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AZURE_") && $0.key != "HUNT_ACCESS_TOKEN" }
+        environment.merge(extra) { $1 }
+        return environment
+    }
+
+    static func run(arguments: [String], in directory: URL = packageRoot, environment: [String: String] = Hunt.environment()) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        process.environment = environment
         process.currentDirectoryURL = directory
         let out = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
         let err = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)

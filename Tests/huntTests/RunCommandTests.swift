@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `hunt emulator` running as a child process, stopped with SIGINT.
+final class EmulatorProcess {
+    let process = Process()
+    let url: String
+    private let output = Pipe()
+    private let errors: URL
+
+    init(arguments: [String]) throws {
+        errors = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        process.executableURL = Hunt.binary
+        process.arguments = ["emulator", "--port", "0"] + arguments
+        process.environment = Hunt.environment()
+        process.currentDirectoryURL = Hunt.packageRoot
+        process.standardOutput = output
+        process.standardError = try FileHandle(forWritingTo: errors)
+        try process.run()
+        var text = ""
+        let handle = output.fileHandleForReading
+        while !text.contains("\n") {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        let line = text.split(separator: "\n").first.map(String.init) ?? ""
+        guard line.hasPrefix("Emulator listening on ") else {
+            process.terminate()
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "hunt emulator said: \(text)"])
+        }
+        url = String(line.dropFirst("Emulator listening on ".count))
+    }
+
+    /// Sends SIGINT and waits; returns the exit status and what it wrote to stderr.
+    func stop() -> (status: Int32, stderr: String) {
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        let text = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(at: errors)
+        return (process.terminationStatus, text)
+    }
+
+    static let credentials = [
+        "AZURE_TENANT_ID": "00000000-0000-4000-8000-000000000001",
+        "AZURE_CLIENT_ID": "11111111-1111-4111-8111-111111111111",
+        "AZURE_CLIENT_SECRET": "emulator-secret",
+    ]
+}
+
+@Suite("hunt run and hunt emulator", .serialized)
+struct RunCommandTests {
+    /// Two queries with saved responses; `hostile` returns a cell with an ANSI escape.
+    static func workspace() throws -> TemporaryFolder {
+        let folder = try TemporaryFolder()
+        try folder.write("queries/alpha.kql", "// @title: Alpha\nlet days = 7d;\nDeviceInfo | where Timestamp > ago(days) | take 5\n")
+        try folder.write("queries/hostile.kql", "// @title: Hostile\nDeviceProcessEvents | take 1\n")
+        try folder.write("fixtures/alpha.json", #"{"schema":[{"name":"DeviceName","type":"String"},{"name":"Seen","type":"DateTime"}],"results":[{"DeviceName":"pc-1","Seen":"2024-03-26T09:39:50.7688641Z"},{"DeviceName":"pc-2","Seen":"2024-03-26T09:40:00Z"}]}"#)
+        try folder.write("fixtures/hostile.json", #"{"schema":[{"name":"Cmd","type":"String"}],"results":[{"Cmd":"=cmd|' /C calc'!A0 \u001b[31mred"}]}"#)
+        return folder
+    }
+
+    @Test func runAgainstTheEmulatorPrintsTablesAndSaysSampleData() throws {
+        let folder = try Self.workspace()
+        let emulator = try EmulatorProcess(arguments: ["--fixtures", folder.path + "/fixtures", "--queries", folder.path + "/queries"])
+        let result = try Hunt.run(
+            arguments: ["run", "--backend", emulator.url, folder.path + "/queries", "--param", "days=3d"],
+            environment: Hunt.environment(EmulatorProcess.credentials))
+        let stopped = emulator.stop()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("== alpha: Alpha — 2 rows"))
+        #expect(result.stdout.contains("pc-2"))
+        #expect(result.stdout.contains("\\u{1b}[31mred"))
+        #expect(!result.stdout.contains("\u{1B}"))
+        #expect(result.stderr.contains("sample data"))
+        #expect(stopped.status == 0)
+        #expect(stopped.stderr.contains("emulator stopped"))
+        #expect(!stopped.stderr.contains("emulator-secret"))
+    }
+
+    @Test func csvAndJSONOutput() throws {
+        let folder = try Self.workspace()
+        let emulator = try EmulatorProcess(arguments: ["--fixtures", folder.path + "/fixtures", "--queries", folder.path + "/queries", "--quiet"])
+        defer { _ = emulator.stop() }
+        let environment = Hunt.environment(EmulatorProcess.credentials)
+        let csv = try Hunt.run(arguments: ["run", "--backend", emulator.url, folder.path + "/queries", "--format", "csv", "--quiet"], environment: environment)
+        #expect(csv.status == 0)
+        #expect(csv.stdout.contains("DeviceName,Seen\r\npc-1,2024-03-26T09:39:50.7688641Z\r\n"))
+        #expect(csv.stdout.contains("'=cmd|' /C calc'!A0"))
+        let json = try Hunt.run(arguments: ["run", "--backend", emulator.url, folder.path + "/queries", "--format", "json", "--quiet"], environment: environment)
+        #expect(json.status == 0)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(document["sampleData"] as? Bool == true)
+        let queries = try #require(document["queries"] as? [[String: Any]])
+        #expect(queries.map { $0["id"] as? String } == ["alpha", "hostile"])
+        let provenance = try #require(queries.first?["provenance"] as? [String: Any])
+        #expect(provenance["attempts"] as? Int == 1)
+        #expect((provenance["contentHash"] as? String)?.count == 64)
+    }
+
+    @Test func aFailedQueryMakesExitCodeOneAndTheOthersStillRun() throws {
+        let folder = try Self.workspace()
+        try folder.write("queries/zeta.kql", "// @title: No fixture\nDeviceEvents | take 1\n")
+        let emulator = try EmulatorProcess(arguments: ["--fixtures", folder.path + "/fixtures", "--queries", folder.path + "/queries", "--quiet", "--fault", "first:1=503"])
+        defer { _ = emulator.stop() }
+        let result = try Hunt.run(arguments: ["run", "--backend", emulator.url, folder.path + "/queries"], environment: Hunt.environment(EmulatorProcess.credentials))
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("== alpha: Alpha — 2 rows"))
+        #expect(result.stdout.contains("== zeta: No fixture — FAILED"))
+        #expect(result.stderr.contains("2 of 3 queries ran"))
+    }
+
+    @Test func noCredentialsIsExitTwoWithWhatToSet() throws {
+        let result = try Hunt.run(arguments: ["run", "Queries"], environment: Hunt.environment())
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("AZURE_TENANT_ID"))
+        #expect(result.stderr.contains("hunt emulator"))
+    }
+
+    @Test func aWrongSecretIsReportedPerQueryWithTheFix() throws {
+        let folder = try Self.workspace()
+        let emulator = try EmulatorProcess(arguments: ["--fixtures", folder.path + "/fixtures", "--queries", folder.path + "/queries", "--quiet"])
+        defer { _ = emulator.stop() }
+        var environment = Hunt.environment(EmulatorProcess.credentials)
+        environment["AZURE_CLIENT_SECRET"] = "wrong-value"
+        let result = try Hunt.run(arguments: ["run", "--backend", emulator.url, folder.path + "/queries"], environment: environment)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("AADSTS7000215"))
+        #expect(!result.stdout.contains("wrong-value") && !result.stderr.contains("wrong-value"))
+    }
+
+    @Test(arguments: [
+        (["run", "--param", "nope=1", "Queries"], "no query declares 'nope'"),
+        (["run", "--backend", "ftp://x", "Queries"], "--backend must be graph, defender or a URL"),
+        (["run", "--width", "0", "Queries"], "--width, --calls-per-minute, --timeout and --max-rows take positive numbers"),
+        (["emulator", "--quota", "lots"], "--quota takes CALLS/SECONDS"),
+        (["emulator", "--fault", "sometimes=500"], "cannot read --fault 'sometimes=500'"),
+    ])
+    func badOptionsAreUsageErrors(arguments: [String], message: String) throws {
+        let result = try Hunt.run(arguments: arguments, environment: Hunt.environment(EmulatorProcess.credentials))
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.status == 64)
+    }
+
+    @Test func plainHTTPToAnotherHostIsRefused() throws {
+        let result = try Hunt.run(arguments: ["run", "--backend", "http://graph.example.com", "Queries"], environment: Hunt.environment(EmulatorProcess.credentials))
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("refusing plain http://"))
+    }
+}
