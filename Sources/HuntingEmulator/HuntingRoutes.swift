@@ -105,7 +105,7 @@ extension Router {
         do {
             result = try await backend.run(backendRequest)
         } catch {
-            return self.error(for: error, reply: error)
+            return errorResponse(for: error, api: api, requestId: requestId, clientRequestId: request.header("client-request-id"))
         }
         let body = HuntingResponseEncoder.encode(result.table, shape: api == .graph ? .graph : .legacy, rowLimit: configuration.rowLimit, elapsed: latency)
         if body.count > configuration.maxResponseBytes {
@@ -157,7 +157,7 @@ extension Router {
     }
 
     /// A backend error in the API's error shape.
-    private func error(for failure: HuntingError, reply: HuntingError) -> HTTPResponse {
+    private func errorResponse(for failure: HuntingError, api: API, requestId: String, clientRequestId: String?) -> HTTPResponse {
         let status: Int
         let code: String
         switch failure.kind {
@@ -171,7 +171,10 @@ extension Router {
         default: status = failure.status ?? 500; code = failure.serviceCode ?? "UnknownError"
         }
         let message = failure.kind == .unsupported && failure.status == nil ? failure.message : Self.serviceText(of: failure)
-        return .json(status, HuntingResponseEncoder.graphError(code: code, message: message, requestId: UUID().uuidString.lowercased(), clientRequestId: nil))
+        let body = api == .graph
+            ? HuntingResponseEncoder.graphError(code: code, message: message, requestId: requestId, clientRequestId: clientRequestId)
+            : HuntingResponseEncoder.legacyError(code: code, message: message, target: requestId)
+        return .json(status, body)
     }
 
     /// The service's own wording, without the classifier's advice, so a client classifies it again.
@@ -180,13 +183,9 @@ extension Router {
         return error.message
     }
 
+    /// The id of the query a request carries, when the backend knows the query files.
     private func queryId(for text: String) -> String {
-        if let fixtures = backend as? FixtureBackend, let id = fixtures.queryId(forText: text) { return id }
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true).prefix(40) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasPrefix("// @id:") { return trimmed.dropFirst(7).trimmingCharacters(in: .whitespaces) }
-        }
-        return "query"
+        (backend as? FixtureBackend)?.queryId(forText: text) ?? "query"
     }
 
     private func audienceFits(_ resource: String, api: API) -> Bool {
