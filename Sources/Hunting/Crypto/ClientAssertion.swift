@@ -520,38 +520,15 @@ enum OpenSSLProcess {
     /// How long `openssl` may take before it is killed.
     static let timeout: TimeInterval = 30
 
-    /// What the process did.
-    struct Output: Sendable {
-        var status: Int32 = -1
-        var exitedNormally = false
-        var stdout: [UInt8] = []
-        var stderr: [UInt8] = []
-        var timedOut = false
-        var cancelled = false
-
-        var succeeded: Bool { exitedNormally && status == 0 && !timedOut && !cancelled }
-
-        /// Why it failed, in words, with `stderr` scrubbed of anything resembling key material.
-        var failureSummary: String {
-            if timedOut { return "openssl did not finish within \(Int(OpenSSLProcess.timeout)) s" }
-            let detail = KeyMaterialScrubber.scrub(String(decoding: stderr, as: UTF8.self))
-            let status = exitedNormally ? "exit status \(status)" : "killed by signal \(status)"
-            return detail.isEmpty ? "openssl failed (\(status))" : "\(detail) (\(status))"
-        }
-    }
-
     /// Runs `openssl` with `arguments`, feeding `input` on stdin.
     /// - Throws: ``ClientAssertionError``: `opensslUnavailable` when openssl cannot be started or is
     ///   not on `PATH`, `cancelled` when the task is cancelled (the process is killed).
-    static func run(_ arguments: [String], input: [UInt8]) async throws(ClientAssertionError) -> Output {
-        let child = await ChildProcess.run("/usr/bin/env", ["openssl"] + arguments, input: input, timeout: timeout)
-        if let failure = child.launchFailure {
-            if child.cancelled { throw ClientAssertionError(.cancelled, "cancelled before openssl started") }
+    static func run(_ arguments: [String], input: [UInt8]) async throws(ClientAssertionError) -> ChildProcess.Output {
+        let output = await ChildProcess.run("/usr/bin/env", ["openssl"] + arguments, input: input, timeout: timeout)
+        if let failure = output.launchFailure {
+            if output.cancelled { throw ClientAssertionError(.cancelled, "cancelled before openssl started") }
             throw ClientAssertionError(.opensslUnavailable, "cannot start /usr/bin/env openssl: \(failure)")
         }
-        let output = Output(
-            status: child.status, exitedNormally: child.exitedNormally, stdout: child.stdout, stderr: child.stderr,
-            timedOut: child.timedOut, cancelled: child.cancelled)
         if output.cancelled { throw ClientAssertionError(.cancelled, "cancelled while openssl was running") }
         // `env` exits 127 when it cannot find the program.
         if output.exitedNormally, output.status == 127 || output.status == 126 {
@@ -560,6 +537,16 @@ enum OpenSSLProcess {
                 "openssl was not found on PATH; install OpenSSL (Debian/Ubuntu: apt-get install openssl) (\(output.failureSummary))")
         }
         return output
+    }
+}
+
+extension ChildProcess.Output {
+    /// Why openssl failed, in words, with `stderr` scrubbed of anything resembling key material.
+    var failureSummary: String {
+        if timedOut { return "openssl did not finish within \(Int(OpenSSLProcess.timeout)) s" }
+        let detail = KeyMaterialScrubber.scrub(String(decoding: stderr, as: UTF8.self))
+        let status = exitedNormally ? "exit status \(status)" : "killed by signal \(status)"
+        return detail.isEmpty ? "openssl failed (\(status))" : "\(detail) (\(status))"
     }
 }
 
