@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "Hunting", dependencies: ["KQL"], swiftSettings: strict),
         .target(name: "HuntingEmulator", dependencies: ["KQL", "Hunting"], swiftSettings: strict),
         .executableTarget(name: "hunt", dependencies: ["KQL", "Hunting", "HuntingEmulator"], swiftSettings: strict),
-        .executableTarget(name: "hunt-bench", dependencies: ["Hunting", "KQL"], path: "Sources/hunt-bench", swiftSettings: strict),
+        .executableTarget(name: "hunt-bench", dependencies: ["Hunting", "KQL", "HuntingEmulator"], path: "Sources/hunt-bench", swiftSettings: strict),
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "KQLTests", dependencies: ["KQL", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "HuntingTests", dependencies: ["Hunting", "KQL", "TestSupport"], swiftSettings: strict),

@@ -37,8 +37,10 @@ struct RunnerBenchmarkOptions {
     var latency: ClosedRange<Double> = 1...3
     /// The run's deadline (seconds), so a throttled run cannot go on for ever.
     var deadline: TimeInterval = 300
+    /// Where to write every call record (arrival offset, status, latency), for analysis.
+    var recordsPath: String?
 
-    static let usage = "usage: hunt-bench runner [--naive] [--seed N] [--deadline SECONDS] [QUERIES [WIDTH [WINDOW-SECONDS [CALLS-PER-WINDOW]]]]"
+    static let usage = "usage: hunt-bench runner [--naive] [--seed N] [--deadline SECONDS] [--records FILE] [--latency MIN-MAX] [QUERIES [WIDTH [WINDOW-SECONDS [CALLS-PER-WINDOW]]]]"
 
     init(_ arguments: [String]) {
         var positional: [String] = []
@@ -52,6 +54,13 @@ struct RunnerBenchmarkOptions {
             case "--deadline":
                 guard let value = items.popFirst().flatMap({ Double($0) }), value > 0 else { fail(Self.usage, status: 64) }
                 deadline = value
+            case "--latency":
+                let bounds = (items.popFirst() ?? "").split(separator: "-").compactMap { Double($0) }
+                guard bounds.count == 2, bounds[0] >= 0, bounds[0] <= bounds[1] else { fail(Self.usage, status: 64) }
+                latency = bounds[0]...bounds[1]
+            case "--records":
+                guard let value = items.popFirst() else { fail(Self.usage, status: 64) }
+                recordsPath = value
             default:
                 guard !item.hasPrefix("-") || Double(item) != nil else { fail(Self.usage, status: 64) }
                 positional.append(item)
@@ -89,6 +98,27 @@ func maxPerSlidingWindow(_ arrivals: [Date], window: TimeInterval) -> Int {
         best = max(best, end - start)
     }
     return best
+}
+
+/// The wall time of an ideal greedy client: `width` workers with no overhead, each starting the
+/// next query as soon as it is free and the sliding window (plus `margin`) allows, the queries
+/// taking `latencies` in order. Not a strict lower bound (a scheduler that knew the latencies
+/// could reorder), but the reference for what any width-limited client can reach on this
+/// workload: max(N / rate, total latency / width) ignores that both limits bind at once and that
+/// the last queries' latency comes after the last start.
+func greedyIdealWall(latencies: [Double], width: Int, callsPerWindow: Int, window: TimeInterval, margin: TimeInterval) -> Double {
+    var free = [Double](repeating: 0, count: max(1, width))
+    var starts: [Double] = []
+    var end = 0.0
+    for latency in latencies {
+        let worker = free.indices.min { free[$0] < free[$1] }!
+        var start = free[worker]
+        if starts.count >= callsPerWindow { start = max(start, starts[starts.count - callsPerWindow] + window + margin) }
+        starts.append(start)
+        free[worker] = start + latency
+        end = max(end, start + latency)
+    }
+    return end
 }
 
 /// Starts an emulator (latency 1–3 s, seeded; Graph quota `callsPerWindow` per `window` s, no
@@ -158,6 +188,13 @@ func runnerBenchmark(_ options: RunnerBenchmarkOptions) async {
     let fullWindows = (options.queries - 1) / options.callsPerWindow
     let lastStartBound = Double(fullWindows) * (options.window + budgetMargin)
 
+    let latencies = succeeded.sorted { $0.arrived < $1.arrived }.map(\.latency)
+    let ideal = greedyIdealWall(
+        latencies: latencies, width: options.width, callsPerWindow: options.callsPerWindow, window: options.window, margin: 0)
+    let idealWithMargin = greedyIdealWall(
+        latencies: latencies, width: options.width, callsPerWindow: options.callsPerWindow, window: options.window,
+        margin: budgetMargin)
+
     let summary: [String: Any] = [
         "mode": options.naive ? "naive" : "budgeted",
         "queries": options.queries,
@@ -177,6 +214,9 @@ func runnerBenchmark(_ options: RunnerBenchmarkOptions) async {
         "latency_bound_s": latencyBound,
         "lower_bound_s": lowerBound,
         "ratio": wall / lowerBound,
+        "greedy_ideal_s": ideal,
+        "greedy_ideal_with_margin_s": idealWithMargin,
+        "ratio_vs_greedy_ideal": wall / ideal,
         "failed": failures.count,
         "failure_kinds": failureKinds,
         "attempts": result.outcomes.reduce(0) { $0 + $1.provenance.attempts },
@@ -189,6 +229,14 @@ func runnerBenchmark(_ options: RunnerBenchmarkOptions) async {
         "tail_after_last_arrival_s": arrivals.last.map { endDate.timeIntervalSince($0) } ?? -1,
         "last_call_earliest_start_s": lastStartBound,
     ]
+    if let path = options.recordsPath {
+        let records: [[String: Any]] = calls.map { call in
+            ["arrived_s": call.arrived.timeIntervalSince(startDate), "status": call.status, "latency_s": call.latency,
+             "retry_after": call.retryAfter ?? NSNull()]
+        }
+        let data = try! JSONSerialization.data(withJSONObject: records, options: [.sortedKeys])
+        guard FileManager.default.createFile(atPath: path, contents: data) else { fail("cannot write \(path)", status: 73) }
+    }
     let json = try! JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
     print(String(decoding: json, as: UTF8.self))
 }
