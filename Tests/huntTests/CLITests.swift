@@ -2,6 +2,13 @@ import Foundation
 import Testing
 import TestSupport
 
+/// Runs blocking work on a thread of its own and awaits it.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
+
 /// Runs the built `hunt` binary, as a user would.
 struct Hunt {
     struct Result {
@@ -23,8 +30,8 @@ struct Hunt {
         return Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("hunt")
     }()
 
-    static func run(_ arguments: String..., in directory: URL = packageRoot) throws -> Result {
-        try run(arguments: arguments, in: directory)
+    static func run(_ arguments: String..., in directory: URL = packageRoot) async throws -> Result {
+        try await run(arguments: arguments, in: directory)
     }
 
     /// The environment for a child `hunt`: this one, without any Azure credential variables, plus `extra`.
@@ -34,7 +41,13 @@ struct Hunt {
         return environment
     }
 
-    static func run(arguments: [String], in directory: URL = packageRoot, environment: [String: String] = Hunt.environment()) throws -> Result {
+    /// Runs `hunt` and waits for it on a thread of its own: tests run on the small cooperative pool,
+    /// which a blocking wait would starve (and with it every in-process server of other tests).
+    static func run(arguments: [String], in directory: URL = packageRoot, environment: [String: String] = Hunt.environment()) async throws -> Result {
+        try await offPool { try runBlocking(arguments: arguments, in: directory, environment: environment) }
+    }
+
+    static func runBlocking(arguments: [String], in directory: URL, environment: [String: String]) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -66,15 +79,15 @@ struct CLITests {
         #expect(FileManager.default.isExecutableFile(atPath: Hunt.binary.path), "\(Hunt.binary.path)")
     }
 
-    @Test func version() throws {
-        let result = try Hunt.run("--version")
+    @Test func version() async throws {
+        let result = try await Hunt.run("--version")
         #expect(result.status == 0)
         #expect(result.stdout == "0.1.0\n")
     }
 
     @Test(arguments: [[], ["--help"], ["-h"], ["help"]])
-    func rootHelp(arguments: [String]) throws {
-        let result = try runArguments(arguments)
+    func rootHelp(arguments: [String]) async throws {
+        let result = try await runArguments(arguments)
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("OVERVIEW: Run Microsoft Defender advanced hunting queries"))
         #expect(result.stdout.contains("USAGE: hunt <subcommand>"))
@@ -83,8 +96,8 @@ struct CLITests {
     }
 
     @Test(arguments: [["check", "--help"], ["help", "check"], ["check", "-h", "--format", "nonsense"]])
-    func subcommandHelp(arguments: [String]) throws {
-        let result = try runArguments(arguments)
+    func subcommandHelp(arguments: [String]) async throws {
+        let result = try await runArguments(arguments)
         #expect(result.status == 0)
         #expect(result.stdout.contains("USAGE: hunt check [<path> ...] [--format <format>] [--strict]"))
         #expect(result.stdout.contains("--format <format>       Output format. (values: text, json) (default: text)"))
@@ -103,39 +116,39 @@ struct CLITests {
         (["show", "execution/encoded-powershell", "--param", "lookback"], "Error: Expected NAME=VALUE for '--param', got 'lookback'\nUsage: hunt show <file> [--param <name=value> ...] [--format <format>]\n  See 'hunt show --help' for more information.\n"),
         (["help", "nope"], "Error: Unknown subcommand 'nope'\nUsage: hunt <subcommand>\n  See 'hunt --help' for more information.\n"),
     ])
-    func usageErrorsExit64(arguments: [String], stderr: String) throws {
-        let result = try runArguments(arguments)
+    func usageErrorsExit64(arguments: [String], stderr: String) async throws {
+        let result = try await runArguments(arguments)
         #expect(result.status == 64)
         #expect(result.stderr == stderr)
         #expect(result.stdout.isEmpty)
     }
 
-    @Test func badParameterValueIsAUsageErrorNamingTheDeclaredOnes() throws {
-        let result = try Hunt.run("show", "execution/encoded-powershell", "--param", "lookback=abc", "--param", "lookbak=1d")
+    @Test func badParameterValueIsAUsageErrorNamingTheDeclaredOnes() async throws {
+        let result = try await Hunt.run("show", "execution/encoded-powershell", "--param", "lookback=abc", "--param", "lookbak=1d")
         #expect(result.status == 64)
         #expect(result.stderr.hasPrefix("Error: lookback: expected a timespan like 7d or 1.12:00:00, got \"abc\"\n       unknown parameter 'lookbak'; did you mean 'lookback'? (declared: lookback, minLength, allowedParents)\nUsage: hunt show"))
     }
 
-    @Test func checkDefaultsToQueriesAndPasses() throws {
-        let result = try Hunt.run("check")
+    @Test func checkDefaultsToQueriesAndPasses() async throws {
+        let result = try await Hunt.run("check")
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.hasPrefix("Checked "))
         #expect(result.stdout.hasSuffix(" loaded; 0 errors, 0 warnings.\n"))
     }
 
-    @Test func checkOverTheCorpusReportsOnlyTheBrokenFile() throws {
-        let result = try Hunt.run("check", "Tests/Corpus/visible")
+    @Test func checkOverTheCorpusReportsOnlyTheBrokenFile() async throws {
+        let result = try await Hunt.run("check", "Tests/Corpus/visible")
         #expect(result.status == 1)
         let errors = result.stdout.split(separator: "\n").filter { $0.contains(": error: ") }
         #expect(errors == ["Tests/Corpus/visible/alexverboon__ActiveDirectory.AD-SensitiveGroupChanges__1.kql:5:1: error: invalid dynamic literal: expected ',' or ']' in array"])
         #expect(result.stdout.hasSuffix("Checked 857 files: 856 loaded, 1 with errors; 1 error, 2 warnings.\n"))
     }
 
-    @Test func checkJSON() throws {
+    @Test func checkJSON() async throws {
         let folder = try TemporaryFolder()
         try folder.write("warn.kql", "// @colour: blue\nlet n = 3;\nDeviceInfo | take n\n")
         try folder.write("bad.kql", "DeviceInfo | where a == 'x\n")
-        let result = try Hunt.run("check", folder.path, "--format", "json")
+        let result = try await Hunt.run("check", folder.path, "--format", "json")
         #expect(result.status == 1)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(json["summary"] as? [String: Int] == ["files": 2, "loaded": 1, "errors": 1, "warnings": 1])
@@ -148,17 +161,17 @@ struct CLITests {
         #expect(files.last?["parameters"] as? [String] == ["n"])
     }
 
-    @Test func strictTurnsWarningsIntoFailure() throws {
+    @Test func strictTurnsWarningsIntoFailure() async throws {
         let folder = try TemporaryFolder()
         try folder.write("warn.kql", "// @colour: blue\nDeviceInfo\n")
-        #expect(try Hunt.run("check", folder.path).status == 0)
-        let strict = try Hunt.run("check", folder.path, "--strict")
+        #expect(try await Hunt.run("check", folder.path).status == 0)
+        let strict = try await Hunt.run("check", folder.path, "--strict")
         #expect(strict.status == 1)
         #expect(strict.stdout.contains("warn.kql:1:5: warning: unknown metadata key @colour"))
     }
 
-    @Test func showPrintsMetadataParametersAndTheBoundText() throws {
-        let result = try Hunt.run("show", "Queries/execution/encoded-powershell.kql", "--param", "lookback=3d")
+    @Test func showPrintsMetadataParametersAndTheBoundText() async throws {
+        let result = try await Hunt.run("show", "Queries/execution/encoded-powershell.kql", "--param", "lookback=3d")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Title:     Encoded PowerShell command lines\n"))
         #expect(result.stdout.contains("Severity:  high\n"))
@@ -169,15 +182,15 @@ struct CLITests {
         #expect(result.stdout.contains("\nlet lookback = 3d;\n"))
     }
 
-    @Test func showQueryFormatIsExactlyTheBoundText() throws {
+    @Test func showQueryFormatIsExactlyTheBoundText() async throws {
         let original = try String(contentsOf: Hunt.packageRoot.appendingPathComponent("Queries/execution/encoded-powershell.kql"), encoding: .utf8)
-        let result = try Hunt.run("show", "execution/encoded-powershell", "--param", "minLength=99", "--format", "query")
+        let result = try await Hunt.run("show", "execution/encoded-powershell", "--param", "minLength=99", "--format", "query")
         #expect(result.status == 0)
         #expect(result.stdout == original.replacingOccurrences(of: "let minLength = 40;", with: "let minLength = 99;"))
     }
 
-    @Test func showJSON() throws {
-        let result = try Hunt.run("show", "execution/encoded-powershell", "--param", "allowedParents=a.exe,b.exe", "--format", "json")
+    @Test func showJSON() async throws {
+        let result = try await Hunt.run("show", "execution/encoded-powershell", "--param", "allowedParents=a.exe,b.exe", "--format", "json")
         #expect(result.status == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(json["id"] as? String == "execution/encoded-powershell")
@@ -188,14 +201,14 @@ struct CLITests {
         #expect((json["query"] as? String)?.contains(#"let allowedParents = dynamic(["a.exe", "b.exe"]);"#) == true)
     }
 
-    @Test func showOfABrokenFileFails() throws {
-        let result = try Hunt.run("show", "Tests/Corpus/visible/alexverboon__ActiveDirectory.AD-SensitiveGroupChanges__1.kql")
+    @Test func showOfABrokenFileFails() async throws {
+        let result = try await Hunt.run("show", "Tests/Corpus/visible/alexverboon__ActiveDirectory.AD-SensitiveGroupChanges__1.kql")
         #expect(result.status == 1)
         #expect(result.stderr.contains(":5:1: error: invalid dynamic literal"))
-        let missing = try Hunt.run("show", "no/such/query")
+        let missing = try await Hunt.run("show", "no/such/query")
         #expect(missing.status == 1)
         #expect(missing.stderr == "error: no/such/query: no such file, and no query with that id under Queries/\n")
     }
 
-    private func runArguments(_ arguments: [String]) throws -> Hunt.Result { try Hunt.run(arguments: arguments) }
+    private func runArguments(_ arguments: [String]) async throws -> Hunt.Result { try await Hunt.run(arguments: arguments) }
 }

@@ -13,7 +13,13 @@ final class EmulatorProcess {
     private let output = Pipe()
     private let errors: URL
 
-    init(arguments: [String]) throws {
+    /// Starts the emulator; waits for its first line on a thread of its own.
+    static func start(arguments: [String]) async throws -> EmulatorProcess {
+        let box = try await offPool { try UncheckedBox(EmulatorProcess(arguments: arguments)) }
+        return box.value
+    }
+
+    private init(arguments: [String]) throws {
         errors = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         process.executableURL = Hunt.binary
@@ -38,13 +44,14 @@ final class EmulatorProcess {
         url = String(line.dropFirst("Emulator listening on ".count))
     }
 
-    /// Sends SIGINT and waits; returns the exit status and what it wrote to stderr.
-    func stop() -> (status: Int32, stderr: String) {
+    /// Sends SIGINT and waits (on a thread of its own); returns the exit status and its stderr.
+    func stop() async -> (status: Int32, stderr: String) {
         kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
+        let child = UncheckedBox(process)
+        _ = try? await offPool { child.value.waitUntilExit() }
         let text = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
         try? FileManager.default.removeItem(at: errors)
-        return (process.terminationStatus, text)
+        return (self.process.terminationStatus, text)
     }
 
     static let credentials = [
@@ -52,6 +59,17 @@ final class EmulatorProcess {
         "AZURE_CLIENT_ID": "11111111-1111-4111-8111-111111111111",
         "AZURE_CLIENT_SECRET": "emulator-secret",
     ]
+}
+
+/// Lets a non-Sendable value cross to the thread that waits on it; only that thread touches it.
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// Stops an emulator from a `defer`, where `await` is not allowed: SIGINT, then reap in the background.
+func stopNow(_ emulator: EmulatorProcess) {
+    kill(emulator.process.processIdentifier, SIGINT)
 }
 
 @Suite("hunt run and hunt emulator", .serialized)
@@ -66,13 +84,13 @@ struct RunCommandTests {
         return folder
     }
 
-    @Test func runAgainstTheEmulatorPrintsTablesAndSaysSampleData() throws {
+    @Test func runAgainstTheEmulatorPrintsTablesAndSaysSampleData() async throws {
         let folder = try Self.workspace()
-        let emulator = try EmulatorProcess(arguments: ["--fixtures", folder.path + "/fixtures", "--queries", folder.path + "/queries"])
-        let result = try Hunt.run(
+        let emulator = try await EmulatorProcess.start(arguments: ["--fixtures", folder.path + "/fixtures", "--queries", folder.path + "/queries"])
+        let result = try await Hunt.run(
             arguments: ["run", "--backend", emulator.url, folder.path + "/queries", "--param", "days=3d"],
             environment: Hunt.environment(EmulatorProcess.credentials))
-        let stopped = emulator.stop()
+        let stopped = await emulator.stop()
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("== alpha: Alpha — 2 rows"))
         #expect(result.stdout.contains("pc-2"))
@@ -84,16 +102,16 @@ struct RunCommandTests {
         #expect(!stopped.stderr.contains("emulator-secret"))
     }
 
-    @Test func csvAndJSONOutput() throws {
+    @Test func csvAndJSONOutput() async throws {
         let folder = try Self.workspace()
-        let emulator = try EmulatorProcess(arguments: ["--fixtures", folder.path + "/fixtures", "--queries", folder.path + "/queries", "--quiet"])
-        defer { _ = emulator.stop() }
+        let emulator = try await EmulatorProcess.start(arguments: ["--fixtures", folder.path + "/fixtures", "--queries", folder.path + "/queries", "--quiet"])
+        defer { stopNow(emulator) }
         let environment = Hunt.environment(EmulatorProcess.credentials)
-        let csv = try Hunt.run(arguments: ["run", "--backend", emulator.url, folder.path + "/queries", "--format", "csv", "--quiet"], environment: environment)
+        let csv = try await Hunt.run(arguments: ["run", "--backend", emulator.url, folder.path + "/queries", "--format", "csv", "--quiet"], environment: environment)
         #expect(csv.status == 0)
         #expect(csv.stdout.contains("DeviceName,Seen\r\npc-1,2024-03-26T09:39:50.7688641Z\r\n"))
         #expect(csv.stdout.contains("'=cmd|' /C calc'!A0"))
-        let json = try Hunt.run(arguments: ["run", "--backend", emulator.url, folder.path + "/queries", "--format", "json", "--quiet"], environment: environment)
+        let json = try await Hunt.run(arguments: ["run", "--backend", emulator.url, folder.path + "/queries", "--format", "json", "--quiet"], environment: environment)
         #expect(json.status == 0)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(document["sampleData"] as? Bool == true)
@@ -104,32 +122,32 @@ struct RunCommandTests {
         #expect((provenance["contentHash"] as? String)?.count == 64)
     }
 
-    @Test func aFailedQueryMakesExitCodeOneAndTheOthersStillRun() throws {
+    @Test func aFailedQueryMakesExitCodeOneAndTheOthersStillRun() async throws {
         let folder = try Self.workspace()
         try folder.write("queries/zeta.kql", "// @title: No fixture\nDeviceEvents | take 1\n")
-        let emulator = try EmulatorProcess(arguments: ["--fixtures", folder.path + "/fixtures", "--queries", folder.path + "/queries", "--quiet", "--fault", "first:1=503"])
-        defer { _ = emulator.stop() }
-        let result = try Hunt.run(arguments: ["run", "--backend", emulator.url, folder.path + "/queries"], environment: Hunt.environment(EmulatorProcess.credentials))
+        let emulator = try await EmulatorProcess.start(arguments: ["--fixtures", folder.path + "/fixtures", "--queries", folder.path + "/queries", "--quiet", "--fault", "first:1=503"])
+        defer { stopNow(emulator) }
+        let result = try await Hunt.run(arguments: ["run", "--backend", emulator.url, folder.path + "/queries"], environment: Hunt.environment(EmulatorProcess.credentials))
         #expect(result.status == 1)
         #expect(result.stdout.contains("== alpha: Alpha — 2 rows"))
         #expect(result.stdout.contains("== zeta: No fixture — FAILED"))
         #expect(result.stderr.contains("2 of 3 queries ran"))
     }
 
-    @Test func noCredentialsIsExitTwoWithWhatToSet() throws {
-        let result = try Hunt.run(arguments: ["run", "Queries"], environment: Hunt.environment())
+    @Test func noCredentialsIsExitTwoWithWhatToSet() async throws {
+        let result = try await Hunt.run(arguments: ["run", "Queries"], environment: Hunt.environment())
         #expect(result.status == 2)
         #expect(result.stderr.contains("AZURE_TENANT_ID"))
         #expect(result.stderr.contains("hunt emulator"))
     }
 
-    @Test func aWrongSecretIsReportedPerQueryWithTheFix() throws {
+    @Test func aWrongSecretIsReportedPerQueryWithTheFix() async throws {
         let folder = try Self.workspace()
-        let emulator = try EmulatorProcess(arguments: ["--fixtures", folder.path + "/fixtures", "--queries", folder.path + "/queries", "--quiet"])
-        defer { _ = emulator.stop() }
+        let emulator = try await EmulatorProcess.start(arguments: ["--fixtures", folder.path + "/fixtures", "--queries", folder.path + "/queries", "--quiet"])
+        defer { stopNow(emulator) }
         var environment = Hunt.environment(EmulatorProcess.credentials)
         environment["AZURE_CLIENT_SECRET"] = "wrong-value"
-        let result = try Hunt.run(arguments: ["run", "--backend", emulator.url, folder.path + "/queries"], environment: environment)
+        let result = try await Hunt.run(arguments: ["run", "--backend", emulator.url, folder.path + "/queries"], environment: environment)
         #expect(result.status == 1)
         #expect(result.stdout.contains("AADSTS7000215"))
         #expect(!result.stdout.contains("wrong-value") && !result.stderr.contains("wrong-value"))
@@ -142,14 +160,14 @@ struct RunCommandTests {
         (["emulator", "--quota", "lots"], "--quota takes CALLS/SECONDS"),
         (["emulator", "--fault", "sometimes=500"], "cannot read --fault 'sometimes=500'"),
     ])
-    func badOptionsAreUsageErrors(arguments: [String], message: String) throws {
-        let result = try Hunt.run(arguments: arguments, environment: Hunt.environment(EmulatorProcess.credentials))
+    func badOptionsAreUsageErrors(arguments: [String], message: String) async throws {
+        let result = try await Hunt.run(arguments: arguments, environment: Hunt.environment(EmulatorProcess.credentials))
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(result.status == 64)
     }
 
-    @Test func plainHTTPToAnotherHostIsRefused() throws {
-        let result = try Hunt.run(arguments: ["run", "--backend", "http://graph.example.com", "Queries"], environment: Hunt.environment(EmulatorProcess.credentials))
+    @Test func plainHTTPToAnotherHostIsRefused() async throws {
+        let result = try await Hunt.run(arguments: ["run", "--backend", "http://graph.example.com", "Queries"], environment: Hunt.environment(EmulatorProcess.credentials))
         #expect(result.status == 2)
         #expect(result.stderr.contains("refusing plain http://"))
     }
