@@ -58,7 +58,7 @@ private func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async ->
 private final class RawClient {
     let fd: Int32
 
-    init?(port: UInt16, timeout: TimeInterval = 3) {
+    init?(port: UInt16, timeout: TimeInterval = 15) {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
