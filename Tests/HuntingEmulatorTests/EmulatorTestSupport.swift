@@ -14,13 +14,17 @@ final class CollectingLog: Sendable {
 }
 
 /// Answers every query with a one-row table naming the query, or with an error for marked queries:
-/// `SEMANTIC-ERROR` in the text gives a semantic error, `SYNTAX-ERROR` a syntax error.
+/// `SEMANTIC-ERROR` in the text gives a semantic error, `SYNTAX-ERROR` a syntax error,
+/// `MISSING-TABLE` the service's unknown-table error.
 struct EchoBackend: HuntingBackend {
     let endpoint = HuntingEndpoint(kind: .fixtures, url: "echo", isSampleData: true)
 
     func run(_ request: HuntingRequest) async throws(HuntingError) -> HuntingResult {
         if request.text.contains("SEMANTIC-ERROR") {
             throw HuntingError(.semantic, "semantic: 'where' operator: Failed to resolve scalar expression named 'Nope'. Fix semantic errors in your query.", status: 400, serviceCode: "BadRequest")
+        }
+        if request.text.contains("MISSING-TABLE") {
+            throw HuntingError(.missingTable, "missingTable: 'where' operator: Failed to resolve table or column expression named 'DeviceTvmSoftwareInventory'. Fix semantic errors in your query.", status: 400, serviceCode: "BadRequest")
         }
         if request.text.contains("SYNTAX-ERROR") {
             throw HuntingError(.syntax, "syntax: Syntax error: Query could not be parsed at '|' on line [1,5]", status: 400, serviceCode: "BadRequest")

@@ -95,6 +95,7 @@ struct BackendEmulatorTests {
 
     @Test(arguments: [
         ("T | where x == 1 // SYNTAX-ERROR", HuntingError.Kind.syntax), ("T // SEMANTIC-ERROR", .semantic),
+        ("T // MISSING-TABLE", .missingTable),
     ])
     func queryErrorsKeepTheServiceMessageAndPosition(text: String, kind: HuntingError.Kind) async throws {
         let harness = try EmulatorHarness()
@@ -105,6 +106,29 @@ struct BackendEmulatorTests {
         if kind == .syntax {
             #expect(error?.position?.line == 1 && error?.position?.column == 5)
         }
+    }
+
+    @Test func aResultOverTheSizeLimitIsClassifiedAndNotRetried() async throws {
+        let harness = try EmulatorHarness(configuration: EmulatorConfiguration(maxResponseBytes: 100))
+        defer { harness.stop() }
+        let result = try await harness.runner().run(makeQueries(1))
+        #expect(result.outcomes[0].error?.kind == .resultTooLarge)
+        #expect(result.outcomes[0].error?.message.contains("Narrow the query") == true)
+        #expect(result.outcomes[0].provenance.attempts == 1)
+    }
+
+    @Test func theServiceRowCapMarksTheResultTruncated() async throws {
+        struct ManyRows: HuntingBackend {
+            let endpoint = HuntingEndpoint(kind: .fixtures, url: "many")
+            func run(_ request: HuntingRequest) async throws(HuntingError) -> HuntingResult {
+                HuntingResult(table: KQLTable(schema: [("n", .long)], rows: (0..<100_050).map { [.long(Int64($0))] }))
+            }
+        }
+        let harness = try EmulatorHarness(backend: ManyRows())
+        defer { harness.stop() }
+        let result = try await harness.graph().run(HuntingRequest(queryId: "q", text: "T"))
+        #expect(result.table.rowCount == 100_000)
+        #expect(result.truncated)
     }
 
     @Test func aMissingRoleIsAPermissionErrorNamingThePermission() async throws {
