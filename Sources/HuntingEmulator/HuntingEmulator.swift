@@ -38,8 +38,10 @@ public final class HuntingEmulator: Sendable {
         return server.baseURL
     }
 
-    /// Stops listening and waits for open connections to finish.
-    public func stop() { server.withLock { $0 }?.stop() }
+    /// Stops listening, waits up to `gracePeriod` seconds for open connections, then cuts the rest.
+    /// It blocks the calling thread meanwhile: tests keep the grace short so they never hold a
+    /// thread of the small cooperative pool for long.
+    public func stop(gracePeriod: TimeInterval = 0.5) { server.withLock { $0 }?.stop(gracePeriod: gracePeriod) }
 
     /// The base URL while running.
     public var baseURL: URL { address.url }

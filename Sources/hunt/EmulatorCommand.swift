@@ -107,7 +107,7 @@ enum EmulatorCommand {
             printed = log.count
         }
         sources.forEach { $0.cancel() }
-        emulator.stop()
+        emulator.stop(gracePeriod: 2)
         Output.err("emulator stopped\n")
         return .success
     }
