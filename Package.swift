@@ -18,6 +18,7 @@ let package = Package(
         .target(name: "KQL", swiftSettings: strict),
         .target(name: "Hunting", dependencies: ["KQL"], swiftSettings: strict),
         .target(name: "HuntingEmulator", dependencies: ["KQL", "Hunting"], swiftSettings: strict),
+        .target(name: "HuntingReports", dependencies: ["KQL", "Hunting"], swiftSettings: strict),
         .executableTarget(name: "hunt", dependencies: ["KQL", "Hunting", "HuntingEmulator"], swiftSettings: strict),
         .executableTarget(name: "hunt-bench", dependencies: ["Hunting", "KQL", "HuntingEmulator"], path: "Sources/hunt-bench", swiftSettings: strict),
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
@@ -26,6 +27,9 @@ let package = Package(
         .testTarget(
             name: "HuntingEmulatorTests", dependencies: ["HuntingEmulator", "Hunting", "KQL", "TestSupport"],
             swiftSettings: strict),
+        .testTarget(
+            name: "HuntingReportsTests", dependencies: ["HuntingReports", "TestSupport"],
+            exclude: ["MustacheSpec"], swiftSettings: strict),
         .testTarget(name: "huntTests", dependencies: ["hunt", "TestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
