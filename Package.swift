@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "Hunting", dependencies: ["KQL"], swiftSettings: strict),
         .target(name: "HuntingEmulator", dependencies: ["KQL", "Hunting"], swiftSettings: strict),
         .target(name: "HuntingReports", dependencies: ["KQL", "Hunting"], swiftSettings: strict),
-        .executableTarget(name: "hunt", dependencies: ["KQL", "Hunting", "HuntingEmulator"], swiftSettings: strict),
+        .executableTarget(name: "hunt", dependencies: ["KQL", "Hunting", "HuntingEmulator", "HuntingReports"], swiftSettings: strict),
         .executableTarget(name: "hunt-bench", dependencies: ["Hunting", "KQL", "HuntingEmulator"], path: "Sources/hunt-bench", swiftSettings: strict),
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "KQLTests", dependencies: ["KQL", "TestSupport"], swiftSettings: strict),
@@ -28,7 +28,7 @@ let package = Package(
             name: "HuntingEmulatorTests", dependencies: ["HuntingEmulator", "Hunting", "KQL", "TestSupport"],
             swiftSettings: strict),
         .testTarget(
-            name: "HuntingReportsTests", dependencies: ["HuntingReports", "TestSupport"],
+            name: "HuntingReportsTests", dependencies: ["HuntingReports", "KQL", "TestSupport"],
             exclude: ["MustacheSpec"], swiftSettings: strict),
         .testTarget(name: "huntTests", dependencies: ["hunt", "TestSupport"], swiftSettings: strict),
     ],

@@ -1,3 +1,4 @@
+import HuntingReports
 import KQL
 
 /// Renders result tables for the terminal and as CSV.
@@ -24,43 +25,15 @@ enum TableText {
         return out
     }
 
-    /// A value as a person reads it: strings bare, datetimes in ISO 8601, nulls empty.
-    static func display(_ value: KQLValue) -> String {
-        switch value {
-        case .null: ""
-        case .string(let s): s
-        case .datetime(let d): d.iso8601
-        case .timespan(let t): t.constantFormat
-        case .guid(let g): g.uuidString.lowercased()
-        case .dynamic(let d): d.json
-        case .bool(let b): b ? "true" : "false"
-        case .int(let v): String(v)
-        case .long(let v): String(v)
-        case .real(let v): v.isNaN ? "NaN" : v.isInfinite ? (v < 0 ? "-Infinity" : "Infinity") : String(v)
-        case .decimal(let d): d.description
-        }
-    }
+    /// A value as a person reads it.
+    static func display(_ value: KQLValue) -> String { CellText.plain(value) }
 
     static func shorten(_ text: String, _ width: Int) -> String {
         Terminal.width(text) <= width ? text : String(text.unicodeScalars.prefix(width - 1).map(Character.init)) + "…"
     }
 
-    /// RFC 4180 CSV with a header row. Cells that a spreadsheet would run as a formula (starting
-    /// with `=`, `+`, `-`, `@`, a tab or a carriage return) get a leading `'`.
-    static func csv(_ table: KQLTable) -> String {
-        var out = table.columns.map { csvCell($0.name) }.joined(separator: ",") + "\r\n"
-        for row in 0..<table.rowCount {
-            out += table.columns.map { csvCell(display($0[row])) }.joined(separator: ",") + "\r\n"
-        }
-        return out
-    }
+    /// RFC 4180 CSV with a header row and the formula guard.
+    static func csv(_ table: KQLTable) -> String { CSVWriter().write(table) }
 
-    static func csvCell(_ text: String) -> String {
-        var value = text
-        if let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { value = "'" + value }
-        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return value
-    }
+    static func csvCell(_ text: String) -> String { CSVWriter.field(text) }
 }
