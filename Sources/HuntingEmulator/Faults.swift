@@ -75,14 +75,6 @@ public enum Fault: Sendable, Hashable, CustomStringConvertible {
         case .expiredToken: "expired-token"
         }
     }
-
-    /// Whether a client should recover from it by retrying.
-    public var isTransient: Bool {
-        switch self {
-        case .throttle, .cpuQuota, .status, .resetMidBody, .malformedJSON, .truncatedBody, .slow: true
-        case .expiredToken: true
-        }
-    }
 }
 
 /// When to inject a fault.

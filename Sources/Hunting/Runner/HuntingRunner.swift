@@ -168,7 +168,7 @@ public struct HuntingRunner: Sendable {
             if error.kind == .callQuota || error.kind == .cpuQuota {
                 // Throttling is the tenant's, not the query's: every query of the run waits.
                 let reason = error.kind == .cpuQuota ? "CPU quota" : "call quota"
-                await budget.pause(for: wait, reason: reason)
+                await budget.pause(for: wait)
                 progress?(.throttled(seconds: wait, reason: reason))
             } else {
                 do {

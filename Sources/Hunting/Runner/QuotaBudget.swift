@@ -40,10 +40,6 @@ public actor QuotaBudget {
     private let clock = ContinuousClock()
     private var calls: [ContinuousClock.Instant] = []
     private var pausedUntil: ContinuousClock.Instant?
-    /// Why the budget is paused, for progress output.
-    public private(set) var pauseReason: String?
-    /// How many calls were let through.
-    public private(set) var callCount = 0
 
     /// Creates a budget.
     public init(policy: QuotaPolicy) {
@@ -61,7 +57,6 @@ public actor QuotaBudget {
             let allowedAt = earliestSlot(after: now)
             if allowedAt <= now {
                 calls.append(now)
-                callCount += 1
                 return true
             }
             if let deadline, allowedAt > deadline { return false }
@@ -71,19 +66,9 @@ public actor QuotaBudget {
 
     /// Stops every caller for `seconds` (a CPU-quota or call-quota answer); a longer pause
     /// already in force is kept.
-    public func pause(for seconds: TimeInterval, reason: String) {
+    public func pause(for seconds: TimeInterval) {
         let until = clock.now.advanced(by: .seconds(max(0, seconds)))
-        if pausedUntil.map({ until > $0 }) ?? true {
-            pausedUntil = until
-            pauseReason = reason
-        }
-    }
-
-    /// Seconds until the pause ends (0 when not paused).
-    public var pauseRemaining: TimeInterval {
-        guard let pausedUntil else { return 0 }
-        let left = clock.now.duration(to: pausedUntil)
-        return max(0, Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18)
+        if pausedUntil.map({ until > $0 }) ?? true { pausedUntil = until }
     }
 
     /// The first instant at which a call fits every limit.
