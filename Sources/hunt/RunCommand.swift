@@ -197,8 +197,13 @@ enum RunCommand {
         return result.failures.isEmpty && setup.brokenFiles.isEmpty ? .success : .failure
     }
 
+    /// The line that labels made-up data in every output format.
+    static func sampleDataNotice(_ result: RunResult) -> String? {
+        result.endpoint.isSampleData ? "SAMPLE DATA from \(result.endpoint) — not a real tenant" : nil
+    }
+
     static func text(_ result: RunResult, maxRows: Int) -> String {
-        var out = ""
+        var out = sampleDataNotice(result).map { "# \($0)\n\n" } ?? ""
         for outcome in result.outcomes {
             let title = Terminal.sanitize(outcome.query.query.metadata.title)
             switch outcome.result {
@@ -214,7 +219,7 @@ enum RunCommand {
     }
 
     static func csv(_ result: RunResult) -> String {
-        var out = ""
+        var out = sampleDataNotice(result).map { "# \($0)\r\n" } ?? ""
         for outcome in result.outcomes {
             out += "# \(outcome.query.query.id)\r\n"
             if let table = outcome.table { out += TableText.csv(table) } else if let error = outcome.error {
