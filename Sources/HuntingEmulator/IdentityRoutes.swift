@@ -8,16 +8,32 @@ extension Router {
     enum TokenVersion { case v1, v2 }
     enum ManagedIdentityStyle { case imds, appService }
 
-    func token(_ request: HTTPRequest, tenant: String, version: TokenVersion) async -> HTTPResponse {
-        let form = request.formFields()
-        let configuration = await state.configuration
-        guard tenant == configuration.tenant else {
-            return tokenError(400, "invalid_request", 90002, "Tenant '\(tenant)' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.")
+    /// The registered app a token or device-code request names, or Entra's error for an unknown
+    /// tenant or application.
+    private func application(in form: [String: String], tenant: String) async -> Result<EmulatorConfiguration.Application, TokenRefusal> {
+        guard tenant == (await state.configuration).tenant else {
+            return .failure(TokenRefusal(response: tokenError(400, "invalid_request", 90002, "Tenant '\(tenant)' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.")))
         }
         let clientId = form["client_id"] ?? ""
         guard let app = await state.application(clientId) else {
-            return tokenError(400, "unauthorized_client", 700016, "Application with identifier '\(clientId)' was not found in the directory '\(tenant)'.")
+            return .failure(TokenRefusal(response: tokenError(400, "unauthorized_client", 700016, "Application with identifier '\(clientId)' was not found in the directory '\(tenant)'.")))
         }
+        return .success(app)
+    }
+
+    struct TokenRefusal: Error {
+        var response: HTTPResponse
+    }
+
+    func token(_ request: HTTPRequest, tenant: String, version: TokenVersion) async -> HTTPResponse {
+        let form = request.formFields()
+        let configuration = await state.configuration
+        let app: EmulatorConfiguration.Application
+        switch await application(in: form, tenant: tenant) {
+        case .success(let found): app = found
+        case .failure(let refusal): return refusal.response
+        }
+        let clientId = app.clientId
         // A device-code poll names no scope: the device code carries the one asked for (spec §3.4).
         let isDeviceCodePoll = ["urn:ietf:params:oauth:grant-type:device_code", "device_code"].contains(form["grant_type"] ?? "")
         guard let resource = resource(form: form, version: version) ?? (isDeviceCodePoll ? "" : nil) else {
@@ -80,12 +96,10 @@ extension Router {
     func deviceCode(_ request: HTTPRequest, tenant: String, version: TokenVersion) async -> HTTPResponse {
         let form = request.formFields()
         let configuration = await state.configuration
-        guard tenant == configuration.tenant else {
-            return tokenError(400, "invalid_request", 90002, "Tenant '\(tenant)' not found.")
-        }
-        let clientId = form["client_id"] ?? ""
-        guard await state.application(clientId) != nil else {
-            return tokenError(400, "unauthorized_client", 700016, "Application with identifier '\(clientId)' was not found in the directory '\(tenant)'.")
+        let clientId: String
+        switch await application(in: form, tenant: tenant) {
+        case .success(let found): clientId = found.clientId
+        case .failure(let refusal): return refusal.response
         }
         let resource: String
         if version == .v1 {
@@ -132,11 +146,8 @@ extension Router {
         return Self.trimmed(String(scope.dropLast("/.default".count)))
     }
 
-    static func trimmed(_ resource: String) -> String {
-        var r = resource
-        while r.hasSuffix("/") { r.removeLast() }
-        return r
-    }
+    /// A resource without trailing slashes, as ``TokenScope`` keeps it.
+    static func trimmed(_ resource: String) -> String { TokenScope(resource: resource).resource }
 
     private func success(clientId: String, resource: String, roles: Set<String>, user: String?, version: TokenVersion) async -> HTTPResponse {
         let (token, refresh, lifetime) = await state.issue(clientId: clientId, resource: resource, roles: roles, user: user)

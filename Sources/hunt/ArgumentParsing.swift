@@ -92,6 +92,19 @@ struct ParsedArguments {
 
     func value(_ name: String) -> String? { values[name]?.last }
     func all(_ name: String) -> [String] { values[name] ?? [] }
+
+    /// The `--param NAME=VALUE` bindings, by name.
+    /// - Throws: ``UsageError`` for a binding without a name or `=`.
+    func parameterBindings(for command: CommandSpec) throws(UsageError) -> [String: String] {
+        var bindings: [String: String] = [:]
+        for binding in all("param") {
+            guard let equals = binding.firstIndex(of: "="), equals != binding.startIndex else {
+                throw UsageError(message: "Expected NAME=VALUE for '--param', got '\(binding)'", command: command)
+            }
+            bindings[String(binding[..<equals])] = String(binding[binding.index(after: equals)...])
+        }
+        return bindings
+    }
 }
 
 /// A mistake in how the command was called: shown with the usage line, exit 64.

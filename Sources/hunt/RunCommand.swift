@@ -75,12 +75,11 @@ enum RunCommand {
             // Queries and parameters.
             let catalog = QueryLoader().load(paths: arguments.positionals.isEmpty ? ["Queries"] : arguments.positionals)
             for diagnostic in catalog.allDiagnostics where diagnostic.severity == .error { Output.err(diagnostic.description + "\n") }
-            var values: [String: String] = [:]
-            for binding in arguments.all("param") {
-                guard let equals = binding.firstIndex(of: "="), equals != binding.startIndex else {
-                    return usage("Expected NAME=VALUE for '--param', got '\(binding)'")
-                }
-                values[String(binding[..<equals])] = String(binding[binding.index(after: equals)...])
+            let values: [String: String]
+            do {
+                values = try arguments.parameterBindings(for: spec)
+            } catch {
+                return .failure(Hunt.usageError(error))
             }
             let includeDisabled = arguments.flags.contains("include-disabled")
             let selected = catalog.queries.filter { includeDisabled || $0.metadata.enabled }

@@ -35,12 +35,11 @@ enum ShowCommand {
             Output.err("error: \(given): no such file, and no query with that id under Queries/\n")
             return .failure
         }
-        var values: [String: String] = [:]
-        for binding in arguments.all("param") {
-            guard let equals = binding.firstIndex(of: "="), equals != binding.startIndex else {
-                return Hunt.usageError(UsageError(message: "Expected NAME=VALUE for '--param', got '\(binding)'", command: spec))
-            }
-            values[String(binding[..<equals])] = String(binding[binding.index(after: equals)...])
+        let values: [String: String]
+        do {
+            values = try arguments.parameterBindings(for: spec)
+        } catch {
+            return Hunt.usageError(error)
         }
         let file = QueryLoader().loadFile(atPath: path, id: id)
         for diagnostic in file.diagnostics { Output.err(diagnostic.description + "\n") }
