@@ -32,14 +32,36 @@ public struct Provenance: Sendable, Hashable, Codable {
     /// Our `client-request-id` of each attempt.
     public var clientRequestIds: [String]
 
+    /// Creates a record.
+    public init(
+        queryId: String, path: String, contentHash: String, parameters: [String: String], endpoint: HuntingEndpoint,
+        timespan: String? = nil, started: Date, finished: Date, attempts: Int = 1, rows: Int? = nil, truncated: Bool = false,
+        errorKind: HuntingError.Kind? = nil, requestIds: [String] = [], clientRequestIds: [String] = []
+    ) {
+        self.queryId = queryId
+        self.path = path
+        self.contentHash = contentHash
+        self.parameters = parameters
+        self.endpoint = endpoint
+        self.timespan = timespan
+        self.started = started
+        self.finished = finished
+        self.attempts = attempts
+        self.rows = rows
+        self.truncated = truncated
+        self.errorKind = errorKind
+        self.requestIds = requestIds
+        self.clientRequestIds = clientRequestIds
+    }
+
     /// Seconds from start to finish.
     public var duration: TimeInterval { finished.timeIntervalSince(started) }
 
     /// Parameter names whose values never appear in provenance.
     static let secretNamePattern = try! NSRegularExpression(pattern: "(?i)(secret|password|passwd|token|apikey|api_key|credential|private)")
 
-    /// The parameters of a bound query as they may be recorded.
-    static func redactedParameters(_ bound: BoundQuery) -> [String: String] {
+    /// The parameters of a bound query as they may be recorded: secret-looking names get `<redacted>`.
+    public static func redactedParameters(_ bound: BoundQuery) -> [String: String] {
         var out: [String: String] = [:]
         for (name, value) in bound.values {
             let isSecret = secretNamePattern.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil
@@ -57,6 +79,13 @@ public struct QueryOutcome: Sendable {
     public var result: Result<HuntingResult, HuntingError>
     /// The provenance record.
     public var provenance: Provenance
+
+    /// Creates an outcome.
+    public init(query: BoundQuery, result: Result<HuntingResult, HuntingError>, provenance: Provenance) {
+        self.query = query
+        self.result = result
+        self.provenance = provenance
+    }
 
     /// The table, on success.
     public var table: KQLTable? { try? result.get().table }
@@ -77,6 +106,14 @@ public struct RunResult: Sendable {
     public var started: Date
     /// When the last query ended.
     public var finished: Date
+
+    /// Creates a run result.
+    public init(outcomes: [QueryOutcome], endpoint: HuntingEndpoint, started: Date, finished: Date) {
+        self.outcomes = outcomes
+        self.endpoint = endpoint
+        self.started = started
+        self.finished = finished
+    }
 
     /// The outcomes that failed.
     public var failures: [QueryOutcome] { outcomes.filter { $0.error != nil } }

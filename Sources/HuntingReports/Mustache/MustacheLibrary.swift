@@ -16,6 +16,11 @@ public struct MustacheLibrary: Sendable {
         self.templates = parsed
     }
 
+    /// Wraps templates parsed elsewhere; the dictionary key is the name partial tags use.
+    init(parsed: [String: MustacheTemplate]) {
+        templates = parsed
+    }
+
     /// Loads every `*.<extension>` file directly inside `directory` (not its subfolders); a template's
     /// name is its file name without the extension, so `layouts/page.mustache` is `{{>page}}`.
     /// - Parameters:

@@ -1,9 +1,10 @@
 public import KQL
 
 /// Writes result tables as CSV (RFC 4180): a header row, CRLF line ends, fields quoted when they
-/// hold a comma, a quote or a line break. Every cell is hostile text: a cell a spreadsheet would
-/// run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed
-/// with `'`, the guard OWASP recommends against CSV injection.
+/// hold a comma, a quote or a line break. Every text cell is hostile: one a spreadsheet would run
+/// as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with
+/// `'`, the guard OWASP recommends against CSV injection. Numbers, datetimes and other typed
+/// values are written as they are.
 public struct CSVWriter: Sendable {
     /// Whether to start with a UTF-8 byte-order mark, so Excel reads the file as UTF-8.
     public var byteOrderMark: Bool
@@ -15,26 +16,41 @@ public struct CSVWriter: Sendable {
 
     /// The table as CSV text.
     public func write(_ table: KQLTable) -> String {
-        var out = byteOrderMark ? "\u{FEFF}" : ""
-        out += table.columns.map { Self.field($0.name) }.joined(separator: ",") + "\r\n"
+        String(decoding: bytes(table), as: UTF8.self)
+    }
+
+    /// The table as CSV, UTF-8 encoded.
+    public func bytes(_ table: KQLTable) -> [UInt8] {
+        var out: [UInt8] = byteOrderMark ? [0xEF, 0xBB, 0xBF] : []
+        out.reserveCapacity(Self.estimatedSize(table))
+        for (index, column) in table.columns.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            CellBytes.string(column.name, quoting: .csv, to: &out)
+        }
+        out.append(contentsOf: [0x0D, 0x0A])
         for row in 0..<table.rowCount {
-            var first = true
-            for column in table.columns {
-                if !first { out += "," }
-                first = false
-                out += Self.field(CellText.plain(column[row]))
+            for (index, column) in table.columns.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                CellBytes.append(column, row: row, quoting: .csv, to: &out)
             }
-            out += "\r\n"
+            out.append(contentsOf: [0x0D, 0x0A])
         }
         return out
     }
 
-    /// One field: formula-guarded, then quoted when needed.
+    /// One text field: formula-guarded, then quoted when needed.
     public static func field(_ text: String) -> String {
-        var value = text
-        if let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { value = "'" + value }
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var out: [UInt8] = []
+        CellBytes.string(text, quoting: .csv, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A guess at the output size, so the buffer grows once or twice rather than twenty times.
+    static func estimatedSize(_ table: KQLTable) -> Int {
+        table.columns.reduce(64) { total, column in
+            if case .string(let strings) = column.storage { return total + strings.bytes.count + 3 * table.rowCount }
+            return total + 24 * table.rowCount
+        }
     }
 }
 
