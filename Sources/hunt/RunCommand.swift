@@ -1,5 +1,6 @@
 import Foundation
 import Hunting
+import HuntingReports
 import KQL
 
 /// `hunt run FILE|DIR…`: runs queries now and prints their tables and classified errors.
@@ -33,6 +34,11 @@ enum RunCommand {
             OptionSpec(name: "deadline", valueName: "seconds", help: "Deadline for the whole run."),
             OptionSpec(name: "max-rows", valueName: "n", defaultValue: "50", help: "Rows shown per query in text output."),
             OptionSpec(name: "format", valueName: "format", allowed: ["text", "csv", "json"], defaultValue: "text", help: "Output format."),
+            OptionSpec(name: "report", valueName: "dir", help: "Also write a report (HTML, Markdown, CSV and JSON per query, manifest.json) into this folder; tables are then printed only with --format."),
+            OptionSpec(name: "templates", valueName: "dir", help: "Templates that override the built-in ones (see README, Templates)."),
+            OptionSpec(name: "report-rows", valueName: "n", defaultValue: "500", help: "Rows per query shown in the HTML and Markdown reports (CSV and JSON hold all)."),
+            OptionSpec(name: "report-formats", valueName: "list", defaultValue: "html,markdown,csv,json", help: "Which report files to write, comma-separated."),
+            OptionSpec(name: "csv-bom", valueName: nil, help: "Start report CSV files with a UTF-8 byte-order mark (for Excel)."),
             OptionSpec(name: "include-disabled", valueName: nil, help: "Also run queries marked @enabled: false."),
             OptionSpec(name: "quiet", valueName: nil, help: "No progress lines."),
         ])
@@ -51,9 +57,10 @@ enum RunCommand {
         var queries: [BoundQuery]
         var brokenFiles: [QueryFile]
         var runner: HuntingRunner
-        var format: String
+        var format: String?
         var maxRows: Int
         var quiet: Bool
+        var report: ReportSettings?
 
         static func make(_ arguments: ParsedArguments) -> Result<Setup, ExitCode> {
             func usage(_ message: String) -> Result<Setup, ExitCode> {
@@ -68,6 +75,14 @@ enum RunCommand {
                 guard let url = URL(string: choice), url.scheme == "https" || url.scheme == "http", url.host != nil else {
                     return usage("--backend must be graph, defender or a URL; got '\(choice)'")
                 }
+            }
+            let report: ReportSettings?
+            switch ReportSettings.make(arguments) {
+            case .success(let settings): report = settings
+            case .failure(.usage(let message)): return usage(message)
+            case .failure(.templates(let error)):
+                Output.err("\(error.description)\n")
+                return .failure(.configuration)
             }
             let deadline = arguments.value("deadline").flatMap(Double.init)
             if arguments.value("deadline") != nil, deadline == nil { return usage("--deadline takes a number of seconds") }
@@ -120,7 +135,8 @@ enum RunCommand {
             }
             return .success(Setup(
                 queries: bound, brokenFiles: catalog.files.filter { $0.query == nil }, runner: runner,
-                format: arguments.value("format") ?? "text", maxRows: maxRows, quiet: quiet))
+                format: arguments.value("format") ?? (report == nil ? "text" : nil), maxRows: maxRows, quiet: quiet,
+                report: report))
         }
     }
 
@@ -189,9 +205,19 @@ enum RunCommand {
         switch setup.format {
         case "json": Output.out(Output.json(JSONReport(result, broken: setup.brokenFiles)))
         case "csv": Output.out(csv(result))
-        default: Output.out(text(result, maxRows: setup.maxRows))
+        case "text": Output.out(text(result, maxRows: setup.maxRows))
+        default: break
         }
         if !setup.quiet { Output.err(summary(result, broken: setup.brokenFiles.count)) }
+        if let report = setup.report {
+            do {
+                let path = try report.write(result)
+                if !setup.quiet { Output.err("report: \(path)\n") }
+            } catch {
+                Output.err("error: cannot write the report: \(error.description)\n")
+                return .configuration
+            }
+        }
         if Task.isCancelled { return .interrupted }
         return result.failures.isEmpty && setup.brokenFiles.isEmpty ? .success : .failure
     }
@@ -271,6 +297,59 @@ enum RunCommand {
                     provenance: outcome.provenance)
             }
         }
+    }
+}
+
+/// `--report` and the options that shape it.
+struct ReportSettings: Sendable {
+    enum Problem: Error {
+        case usage(String)
+        case templates(ReportTemplateError)
+    }
+
+    var directory: URL
+    var renderer: ReportRenderer
+    var options: ReportOptions
+
+    /// The settings `arguments` ask for, `nil` without `--report`.
+    static func make(_ arguments: ParsedArguments) -> Result<ReportSettings?, Problem> {
+        guard let directory = arguments.value("report") else {
+            for option in ["templates", "report-rows", "report-formats"] where arguments.value(option) != nil {
+                return .failure(.usage("--\(option) needs --report <dir>"))
+            }
+            if arguments.flags.contains("csv-bom") { return .failure(.usage("--csv-bom needs --report <dir>")) }
+            return .success(nil)
+        }
+        guard let rows = Int(arguments.value("report-rows") ?? "500"), rows >= 0 else {
+            return .failure(.usage("--report-rows takes a number of rows (0 or more)"))
+        }
+        var formats: Set<ReportFormat> = []
+        for name in (arguments.value("report-formats") ?? "html,markdown,csv,json").split(separator: ",") {
+            let trimmed = name.trimmingCharacters(in: .whitespaces).lowercased()
+            guard let format = ReportFormat(rawValue: trimmed == "md" ? "markdown" : trimmed) else {
+                return .failure(.usage("--report-formats: unknown format '\(trimmed)' (known: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")))"))
+            }
+            formats.insert(format)
+        }
+        var renderer = ReportRenderer()
+        if let templates = arguments.value("templates") {
+            do {
+                renderer = ReportRenderer(templates: try ReportTemplates.library(overriding: URL(fileURLWithPath: templates)))
+            } catch {
+                return .failure(.templates(error))
+            }
+        }
+        let options = ReportOptions(
+            rowLimit: rows, byteOrderMark: arguments.flags.contains("csv-bom"), generator: "hunt \(Hunt.version)", formats: formats)
+        return .success(ReportSettings(directory: URL(fileURLWithPath: directory), renderer: renderer, options: options))
+    }
+
+    /// Renders and writes the report of `result`; returns the path of its main page.
+    func write(_ result: RunResult) throws(ReportWriteError) -> String {
+        let files = renderer.render(ReportModel(run: result, options: options))
+        try ReportWriter.write(files, to: directory)
+        let main = options.formats.contains(.html) ? "report.html" : options.formats.contains(.markdown) ? "report.md" : "manifest.json"
+        return directory.appendingPathComponent(main).path
     }
 }
 

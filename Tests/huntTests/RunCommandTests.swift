@@ -124,6 +124,63 @@ struct RunCommandTests {
         #expect((provenance["contentHash"] as? String)?.count == 64)
     }
 
+    @Test func reportFolderHoldsEveryFormatAndIsReplacedWhole() async throws {
+        let folder = try Self.workspace()
+        try folder.write("templates/query.md.mustache", "## {{title}} (custom)\n\n{{>default/query.md}}")
+        let emulator = try await EmulatorProcess.start(arguments: ["--fixtures", folder.path + "/fixtures", "--queries", folder.path + "/queries", "--quiet"])
+        defer { stopNow(emulator) }
+        let environment = Hunt.environment(EmulatorProcess.credentials)
+        let out = folder.path + "/out/report"
+        let first = try await Hunt.run(
+            arguments: ["run", "--backend", emulator.url, folder.path + "/queries", "--report", out, "--templates", folder.path + "/templates", "--csv-bom"],
+            environment: environment)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.isEmpty, "tables are printed only with --format when --report is given")
+        #expect(first.stderr.contains("report: \(out)/report.html"))
+        let files = try FileManager.default.subpathsOfDirectory(atPath: out).sorted()
+        #expect(files == ["manifest.json", "queries", "queries/alpha.csv", "queries/alpha.json", "queries/hostile.csv", "queries/hostile.json", "report.html", "report.md"])
+        let csv = try Data(contentsOf: URL(fileURLWithPath: out + "/queries/hostile.csv"))
+        #expect(csv.starts(with: [0xEF, 0xBB, 0xBF]))
+        #expect(String(decoding: csv, as: UTF8.self).contains("'=cmd|' /C calc'!A0"))
+        let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
+        #expect(markdown.contains("## Alpha (custom)"))
+        #expect(markdown.contains("Sample data"))
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        #expect(html.contains("Content-Security-Policy"))
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json"))) as? [String: Any])
+        #expect(manifest["sampleData"] as? Bool == true)
+        #expect(!String(decoding: try Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json")), as: UTF8.self).contains("emulator-secret"))
+
+        // A second run replaces the folder as a whole.
+        let second = try await Hunt.run(
+            arguments: ["run", "--backend", emulator.url, folder.path + "/queries/alpha.kql", "--report", out, "--quiet"], environment: environment)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out + "/queries/hostile.csv"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path + "/out")
+        #expect(leftovers == ["report"], "no staging or old folders are left behind")
+    }
+
+    @Test func reportRefusesAFolderThatIsNotAReportAndBadTemplates() async throws {
+        let folder = try Self.workspace()
+        try folder.write("precious/notes.txt", "keep me")
+        try folder.write("templates/report.html.mustache", "<html>\n{{#queries}}\n{{title}}\n")
+        let emulator = try await EmulatorProcess.start(arguments: ["--fixtures", folder.path + "/fixtures", "--queries", folder.path + "/queries", "--quiet"])
+        defer { stopNow(emulator) }
+        let environment = Hunt.environment(EmulatorProcess.credentials)
+        let refused = try await Hunt.run(
+            arguments: ["run", "--backend", emulator.url, folder.path + "/queries", "--report", folder.path + "/precious", "--quiet"], environment: environment)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("is not a report"))
+        #expect(try String(contentsOfFile: folder.path + "/precious/notes.txt", encoding: .utf8) == "keep me")
+        let badTemplates = try await Hunt.run(
+            arguments: ["run", "--backend", emulator.url, folder.path + "/queries", "--report", folder.path + "/out", "--templates", folder.path + "/templates"],
+            environment: environment)
+        #expect(badTemplates.status == 2)
+        #expect(badTemplates.stderr.contains("templates/report.html.mustache:2:1: error:"), "\(badTemplates.stderr)")
+        let orphan = try await Hunt.run(arguments: ["run", "--templates", folder.path + "/templates"], environment: environment)
+        #expect(orphan.status == 64)
+    }
+
     @Test func aFailedQueryMakesExitCodeOneAndTheOthersStillRun() async throws {
         let folder = try Self.workspace()
         try folder.write("queries/zeta.kql", "// @title: No fixture\nDeviceEvents | take 1\n")
