@@ -13,6 +13,15 @@
 // one JSON object: wall time, the emulator's calls, 429s and total latency, the lower bound
 // max(N / CALLS × WINDOW, total latency / WIDTH), the ratio and the busiest sliding window.
 // `--naive`: every query at once and no client-side budget. See RunnerBenchmark.swift.
+//
+//   hunt-bench render gen FILE
+//   hunt-bench render [--keep] FILE REPEAT [DIR]
+//
+// `gen` writes the deterministic 100,000 × 20 Defender-shaped table as a Graph response body.
+// Otherwise decodes FILE once (not timed), then renders HTML + Markdown + CSV through
+// ReportRenderer and writes the report with ReportWriter REPEAT times, timing each, and prints one
+// JSON object: the times, their median, the file sizes and a breakdown by part. See
+// RenderBenchmark.swift.
 import Foundation
 import Hunting
 import KQL
@@ -80,6 +89,15 @@ case ("decode", 3):
     decodeBenchmark(path: items[1], repeat: count)
 case ("runner", _):
     await runnerBenchmark(RunnerBenchmarkOptions(Array(arguments.dropFirst())))
+case ("render", 3) where arguments.dropFirst().first == "gen":
+    generateRenderTable(path: Array(arguments)[2])
+case ("render", _):
+    var items = Array(arguments.dropFirst())
+    let keep = items.first == "--keep"
+    if keep { items.removeFirst() }
+    guard (2...3).contains(items.count), let count = Int(items[1]), count > 0 else { fail(renderUsage, status: 64) }
+    renderBenchmark(path: items[0], repeat: count, directory: items.count == 3 ? items[2] : nil, keep: keep)
 default:
-    fail("usage: hunt-bench decode FILE REPEAT\n       " + RunnerBenchmarkOptions.usage.dropFirst("usage: ".count), status: 64)
+    fail("usage: hunt-bench decode FILE REPEAT\n       " + RunnerBenchmarkOptions.usage.dropFirst("usage: ".count)
+        + "\n       " + renderUsage.dropFirst("usage: ".count), status: 64)
 }
