@@ -245,6 +245,24 @@ struct ReportTests {
         #expect(markdown.contains("## 1. Encoded PowerShell command lines"))
     }
 
+    /// The example in the README: extend the default page with a colour and a footer.
+    @Test func readmeOverrideExampleWorksAndKeepsThePolicyRight() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("report.html.mustache", """
+            {{! my-templates/report.html.mustache: the default page with our own accent colour and footer }}
+            {{<default/report.html}}
+            {{$extraStyle}}:root { --accent: #7b2cbf; }{{/extraStyle}}
+            {{$footer}}<footer>Contoso SOC · on call: +1 555 0100</footer>{{/footer}}
+            {{/default/report.html}}
+            """)
+        let library = try ReportTemplates.library(overriding: URL(fileURLWithPath: folder.path))
+        let html = Self.text(ReportRenderer(templates: library).render(ReportModel(run: ReportFixture.run())).first { $0.path == "report.html" }?.bytes)
+        #expect(html.contains("--accent: #7b2cbf;"))
+        #expect(html.contains("<footer>Contoso SOC · on call: +1 555 0100</footer>"))
+        #expect(html.contains("<h1"), "the rest of the default page is kept")
+        #expect(html.contains("content=\"\(ContentSecurityPolicy.policy(for: html))\""), "the policy hashes the extended style")
+    }
+
     @Test func brokenOverridesNameTheFileLineAndColumn() throws {
         let folder = try TemporaryFolder()
         try folder.write("query.html.mustache", "<p>\n  {{#failed}}\n")

@@ -33,7 +33,13 @@ public enum ReportWriter {
             for file in files {
                 let url = staging.appendingPathComponent(file.path)
                 try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                guard fileManager.createFile(atPath: url.path, contents: Data(file.bytes), attributes: [.posixPermissions: 0o644]) else {
+                // Wraps the bytes without copying them; `createFile` is done with them before it returns.
+                let written = file.bytes.withUnsafeBytes { raw in
+                    let contents = raw.isEmpty
+                        ? Data() : Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: raw.baseAddress!), count: raw.count, deallocator: .none)
+                    return fileManager.createFile(atPath: url.path, contents: contents, attributes: [.posixPermissions: 0o644])
+                }
+                guard written else {
                     throw ReportWriteError(path: url.path, message: "cannot write the file")
                 }
             }
