@@ -15,7 +15,7 @@ let package = Package(
         .executable(name: "hunt", targets: ["hunt"]),
     ],
     targets: [
-        .target(name: "KQL", swiftSettings: strict),
+        .target(name: "KQL", resources: [.copy("Resources/tables.json")], swiftSettings: strict),
         .target(name: "Hunting", dependencies: ["KQL"], swiftSettings: strict),
         .target(name: "HuntingEmulator", dependencies: ["KQL", "Hunting"], swiftSettings: strict),
         .target(name: "HuntingReports", dependencies: ["KQL", "Hunting"], swiftSettings: strict),

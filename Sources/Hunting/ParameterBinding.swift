@@ -110,7 +110,7 @@ extension HuntingQuery {
     private func unknownParameter(_ name: String) -> ParameterBindingError.Problem {
         let declared = parameters.map(\.name)
         var message = "unknown parameter '\(name)'"
-        if let suggestion = closestMatch(to: name, in: declared) { message += "; did you mean '\(suggestion)'?" }
+        if let suggestion = HuntingSchema.closestMatch(to: name, in: declared) { message += "; did you mean '\(suggestion)'?" }
         message += declared.isEmpty ? " (this query declares no parameters)" : " (declared: \(declared.joined(separator: ", ")))"
         return .init(name: name, message: message)
     }

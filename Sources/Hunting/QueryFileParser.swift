@@ -255,7 +255,7 @@ public enum QueryFileParser {
 
         private mutating func apply(_ d: Directive) {
             guard Self.validKeys.contains(d.key) else {
-                let suggestion = closestMatch(to: d.key, in: QueryFileParser.metadataKeys).map { "; did you mean @\($0)?" } ?? ""
+                let suggestion = HuntingSchema.closestMatch(to: d.key, in: QueryFileParser.metadataKeys).map { "; did you mean @\($0)?" } ?? ""
                 diagnostics.append(.warning(
                     "unknown-metadata-key",
                     "unknown metadata key @\(d.key)\(suggestion) (known: \(QueryFileParser.metadataKeys.joined(separator: ", ")))",
@@ -347,24 +347,4 @@ public enum QueryFileParser {
             return digits && u[5] == UInt8(ascii: ".") && u[6...].allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
         }
     }
-}
-
-/// The candidate closest to `word` by edit distance, when it is close enough to be a likely typo.
-func closestMatch(to word: String, in candidates: some Sequence<String>) -> String? {
-    let word = Array(word.lowercased())
-    var best: (String, Int)?
-    for candidate in candidates {
-        let c = Array(candidate.lowercased())
-        var previous = Array(0...c.count)
-        for (i, a) in word.enumerated() {
-            var current = [i + 1] + Array(repeating: 0, count: c.count)
-            for (j, b) in c.enumerated() {
-                current[j + 1] = min(previous[j + 1] + 1, current[j] + 1, previous[j] + (a == b ? 0 : 1))
-            }
-            previous = current
-        }
-        let distance = previous[c.count]
-        if distance <= max(1, min(word.count, c.count) / 3), distance < (best?.1 ?? .max) { best = (candidate, distance) }
-    }
-    return best?.0
 }
