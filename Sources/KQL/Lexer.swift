@@ -199,6 +199,13 @@ public struct Lexer {
             isReal = true
             index += 1
             skipDigits()
+        } else if index < bytes.count, bytes[index] == UInt8(ascii: "."),
+            peek(1) != UInt8(ascii: "."), peek(1)?.isIdentifierStart != true
+        {
+            // `1000.` is a real in Kusto (`sum(x) / 1000. by …`); `1..5` and `a.b` are not.
+            index += 1
+            finishNumber(start: start, isReal: true)
+            return
         }
         if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
             var probe = index + 1
