@@ -230,8 +230,9 @@ public enum QueryFileParser {
             let keyLocation = location(scalarOffset: 1)
             var rest = body[keyEnd...]
             let known = Self.validKeys.contains(key.lowercased())
-            if key.lowercased() == "param", rest.first == " " || rest.first == "\t" {
-                // `@param NAME: text`: the name stands where other keys have their colon.
+            if key.lowercased() == "param" || key.lowercased() == "lint-disable", rest.first == " " || rest.first == "\t" {
+                // `@param NAME: text`: the name stands where other keys have their colon;
+                // `@lint-disable CODE, CODE` may leave the colon out.
             } else if rest.first == ":" {
                 rest = rest.dropFirst()
             } else {

@@ -8,19 +8,26 @@ enum CheckCommand {
         name: "check",
         abstract: "Load query files and report problems with them.",
         discussion: """
-            Prints one `path:line:col: error|warning: message` line per problem and a summary.
-            Exits 0 when no file has errors, 1 otherwise (with --strict, warnings count too).
+            Prints one `path:line:col: error|warning: message` line per problem and a summary:
+            loading problems, syntax errors, and what the linter finds (unknown tables, columns
+            and functions, time filters, …). Silence a lint code in a file with
+            `// @lint-disable: CODE`. Exits 0 when no file has errors, 1 otherwise (with --strict,
+            warnings count too).
             """,
         positionalName: "path",
         positionalHelp: "Query files or folders, searched recursively for *.kql. (default: Queries)",
         options: [
             OptionSpec(name: "format", valueName: "format", allowed: ["text", "json"], defaultValue: "text", help: "Output format."),
             OptionSpec(name: "strict", valueName: nil, help: "Treat warnings as errors."),
+            OptionSpec(
+                name: "endpoint", valueName: "endpoint", allowed: ["graph", "defender"], defaultValue: "graph",
+                help: "The API the queries will run on; defender (legacy) serves only Device* tables."),
         ])
 
     static func run(_ arguments: ParsedArguments) -> ExitCode {
         let paths = arguments.positionals.isEmpty ? ["Queries"] : arguments.positionals
-        let catalog = QueryLoader().load(paths: paths)
+        let endpoint: KQLLinter.Endpoint = arguments.value("endpoint") == "defender" ? .legacyDefender : .graph
+        let catalog = QueryLoader().load(paths: paths).linted(endpoint: endpoint)
         let diagnostics = catalog.allDiagnostics
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.filter { $0.severity == .warning }.count

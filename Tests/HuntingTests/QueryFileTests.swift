@@ -122,6 +122,12 @@ struct QueryFileTests {
         #expect(errors.diagnostics.map(\.code) == ["invalid-metadata"])
     }
 
+    @Test func lintDisableMayLeaveOutTheColon() throws {
+        let query = try #require(parse("// @lint-disable no-time-filter unknown-column\nT").query)
+        #expect(query.metadata.disabledDiagnostics == ["no-time-filter", "unknown-column"])
+        #expect(parse("// @lint-disable no-time-filter\nT").diagnostics.isEmpty)
+    }
+
     @Test func byteOrderMarkAndCRLFAreFine() throws {
         let query = try #require(parse("\u{FEFF}// @title: BOM\r\nlet x = 5;\r\nT | take x\r\n").query)
         #expect(query.metadata.title == "BOM")

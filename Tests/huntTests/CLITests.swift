@@ -107,10 +107,10 @@ struct CLITests {
     @Test(arguments: [
         (["frobnicate"], "Error: Unknown subcommand 'frobnicate'\nUsage: hunt <subcommand>\n  See 'hunt --help' for more information.\n"),
         (["--frob"], "Error: Unknown option '--frob'\nUsage: hunt <subcommand>\n  See 'hunt --help' for more information.\n"),
-        (["check", "--bogus"], "Error: Unknown option '--bogus'\nUsage: hunt check [<path> ...] [--format <format>] [--strict]\n  See 'hunt check --help' for more information.\n"),
-        (["check", "--format", "xml"], "Error: The value 'xml' is invalid for '--format <format>'; use one of: text, json\nUsage: hunt check [<path> ...] [--format <format>] [--strict]\n  See 'hunt check --help' for more information.\n"),
-        (["check", "--format"], "Error: Missing value for '--format <format>'\nUsage: hunt check [<path> ...] [--format <format>] [--strict]\n  See 'hunt check --help' for more information.\n"),
-        (["check", "--strict=yes"], "Error: The flag '--strict' does not take a value\nUsage: hunt check [<path> ...] [--format <format>] [--strict]\n  See 'hunt check --help' for more information.\n"),
+        (["check", "--bogus"], "Error: Unknown option '--bogus'\nUsage: hunt check [<path> ...] [--format <format>] [--strict] [--endpoint <endpoint>]\n  See 'hunt check --help' for more information.\n"),
+        (["check", "--format", "xml"], "Error: The value 'xml' is invalid for '--format <format>'; use one of: text, json\nUsage: hunt check [<path> ...] [--format <format>] [--strict] [--endpoint <endpoint>]\n  See 'hunt check --help' for more information.\n"),
+        (["check", "--format"], "Error: Missing value for '--format <format>'\nUsage: hunt check [<path> ...] [--format <format>] [--strict] [--endpoint <endpoint>]\n  See 'hunt check --help' for more information.\n"),
+        (["check", "--strict=yes"], "Error: The flag '--strict' does not take a value\nUsage: hunt check [<path> ...] [--format <format>] [--strict] [--endpoint <endpoint>]\n  See 'hunt check --help' for more information.\n"),
         (["show"], "Error: Missing expected argument '<file>'\nUsage: hunt show <file> [--param <name=value> ...] [--format <format>]\n  See 'hunt show --help' for more information.\n"),
         (["show", "a.kql", "b.kql"], "Error: Unexpected argument 'b.kql'\nUsage: hunt show <file> [--param <name=value> ...] [--format <format>]\n  See 'hunt show --help' for more information.\n"),
         (["show", "execution/encoded-powershell", "--param", "lookback"], "Error: Expected NAME=VALUE for '--param', got 'lookback'\nUsage: hunt show <file> [--param <name=value> ...] [--format <format>]\n  See 'hunt show --help' for more information.\n"),
@@ -136,12 +136,13 @@ struct CLITests {
         #expect(result.stdout.hasSuffix(" loaded; 0 errors, 0 warnings.\n"))
     }
 
-    @Test func checkOverTheCorpusReportsOnlyTheBrokenFile() async throws {
+    @Test func checkOverTheCorpusLoadsAllButTheBrokenFile() async throws {
         let result = try await Hunt.run("check", "Tests/Corpus/visible")
         #expect(result.status == 1)
         let errors = result.stdout.split(separator: "\n").filter { $0.contains(": error: ") }
-        #expect(errors == ["Tests/Corpus/visible/alexverboon__ActiveDirectory.AD-SensitiveGroupChanges__1.kql:5:1: error: invalid dynamic literal: expected ',' or ']' in array"])
-        #expect(result.stdout.hasSuffix("Checked 857 files: 856 loaded, 1 with errors; 1 error, 2 warnings.\n"))
+        // One file does not load; the linter's findings in the others are in LinterCorpusTests.
+        #expect(errors.contains("Tests/Corpus/visible/alexverboon__ActiveDirectory.AD-SensitiveGroupChanges__1.kql:5:1: error: invalid dynamic literal: expected ',' or ']' in array"))
+        #expect(result.stdout.contains("Checked 857 files: 856 loaded, 1 with errors; "))
     }
 
     @Test func checkJSON() async throws {

@@ -227,7 +227,7 @@ struct SyntaxParser {
     mutating func tooDeep() -> Failure {
         report(
             "nesting-too-deep",
-            "expressions are nested too deeply (at most \(KQLParser.maxNestingDepth) levels); simplify the query, for example with let statements",
+            "expressions are nested too deeply for the parser; simplify the query, for example with let statements",
             at: current)
         // Give up on the rest of the text: resuming inside thousands of open brackets would only
         // report the same problem again and again.
