@@ -23,7 +23,8 @@ public struct MustacheTemplate: Sendable {
     /// Renders the template against `context`.
     /// - Parameters:
     ///   - context: The data; names are looked up in it and in the values of enclosing sections.
-    ///   - partials: Templates `{{>name}}` and `{{<name}}` refer to; an unknown name renders as nothing.
+    ///   - partials: Templates `{{>name}}` and `{{<name}}` refer to; an unknown name renders as nothing,
+    ///     and so does an inclusion nested more than 64 deep (a template that includes itself).
     ///   - escape: How `{{name}}` values are escaped.
     /// - Returns: The rendered text.
     public func render(_ context: MustacheValue, partials: MustacheLibrary? = nil, escape: MustacheEscaping = .html)
@@ -40,6 +41,11 @@ struct MustacheRenderer {
     let library: MustacheLibrary?
     let escaping: MustacheEscaping
     var output = ""
+    /// How deeply partials and parents may include one another; deeper inclusions render nothing,
+    /// so a template that includes itself ends instead of exhausting the stack.
+    static let maxInclusionDepth = 64
+    /// Partials and parents being rendered, outermost first.
+    private var depth = 0
     /// Written before each line a partial's template (not its data) starts.
     private var indent = ""
     private var atLineStart = false
@@ -70,15 +76,27 @@ struct MustacheRenderer {
                     render(children, stack: stack + [value], blocks: blocks)
                 }
             case .partial(let name, let partialIndent):
-                guard let template = library?[name] else { continue }
+                guard let template = library?[name], depth < Self.maxInclusionDepth else { continue }
+                depth += 1
                 renderIndented(template.nodes, by: partialIndent, stack: stack, blocks: blocks)
+                depth -= 1
             case .parent(let name, let partialIndent, let overrides):
-                guard let template = library?[name] else { continue }
+                guard let template = library?[name], depth < Self.maxInclusionDepth else { continue }
                 // Overrides from further out win: a child's block beats its parent's override of a grandparent.
                 let merged = blocks.merging(overrides) { outer, _ in outer }
+                depth += 1
                 renderIndented(template.nodes, by: partialIndent, stack: stack, blocks: merged)
+                depth -= 1
             case .block(let name, let defaults):
-                render(blocks[name] ?? defaults, stack: stack, blocks: blocks)
+                guard let override = blocks[name] else {
+                    render(defaults, stack: stack, blocks: blocks)
+                    continue
+                }
+                // Inside its own override a block of the same name is the default again, not the
+                // override (which would recurse forever).
+                var inner = blocks
+                inner[name] = nil
+                render(override, stack: stack, blocks: inner)
             }
         }
     }
