@@ -36,7 +36,17 @@ enum CheckCommand {
             Output.out(Output.json(Report(catalog: catalog, errors: errors, warnings: warnings)))
         } else {
             var text = ""
-            for diagnostic in diagnostics { text += diagnostic.description + "\n" }
+            // Syntax errors show the line and a caret under the column, as compilers do.
+            let sources = Dictionary(catalog.queries.map { ($0.path, $0.text) }, uniquingKeysWith: { first, _ in first })
+            for diagnostic in diagnostics {
+                if Self.showsSource.contains(diagnostic.code), let path = diagnostic.path, let source = sources[path] {
+                    // Line by line: a tab shows as `\t` in both the source and the caret line, which stay aligned.
+                    text += diagnostic.rendered(with: source).split(separator: "\n", omittingEmptySubsequences: false)
+                        .map { Terminal.sanitize(String($0)) }.joined(separator: "\n") + "\n"
+                } else {
+                    text += diagnostic.description + "\n"
+                }
+            }
             let loaded = catalog.queries.count
             let broken = catalog.files.count - loaded
             text += "Checked \(catalog.files.count) file\(catalog.files.count == 1 ? "" : "s"): \(loaded) loaded"
@@ -46,6 +56,9 @@ enum CheckCommand {
         }
         return failed ? .failure : .success
     }
+
+    /// Diagnostics printed with their source line and a caret.
+    static let showsSource: Set<String> = ["syntax-error", "nesting-too-deep"]
 
     /// The `--format json` document.
     struct Report: Encodable {

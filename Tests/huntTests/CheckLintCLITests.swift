@@ -29,6 +29,19 @@ struct CheckLintCLITests {
             """)
     }
 
+    @Test func syntaxErrorsShowTheLineAndACaret() async throws {
+        let folder = try TemporaryFolder()
+        try folder.write("broken.kql", "DeviceInfo\n| where Timestamp > ago(1d) and and\n| take 5\n")
+        let result = try await Hunt.run("check", folder.path)
+        #expect(result.status == 1)
+        #expect(result.stdout.hasPrefix("""
+            \(folder.path)/broken.kql:2:33: error: expected an expression, found 'and'
+             2 | | where Timestamp > ago(1d) and and
+               |                                 ^
+
+            """))
+    }
+
     @Test func jsonCarriesLintCodesAndCounts() async throws {
         let folder = try TemporaryFolder()
         try folder.write("q.kql", "DeviceInfo\n| where TimeGenerated > ago(1d)\n| project OSPlatform\n| where OSVersion == 'x'\n")
