@@ -82,3 +82,15 @@ extension Array where Element == Diagnostic {
     /// Whether any of the diagnostics is an error.
     public var hasErrors: Bool { contains { $0.severity == .error } }
 }
+
+extension Array where Element == Diagnostic {
+    /// The diagnostics by their position in the source (stable: ties keep their order; those
+    /// without a location come first).
+    public func inSourceOrder() -> [Diagnostic] {
+        enumerated().sorted {
+            let a = $0.element.location?.offset ?? -1
+            let b = $1.element.location?.offset ?? -1
+            return a != b ? a < b : $0.offset < $1.offset
+        }.map(\.element)
+    }
+}

@@ -88,11 +88,7 @@ public struct KQLLinter: Sendable {
         pass.lintScript(script)
         var diagnostics = pass.diagnostics
         if diagnostics.count > 1 {
-            diagnostics = diagnostics.enumerated().sorted {
-                let a = $0.element.location?.offset ?? -1
-                let b = $1.element.location?.offset ?? -1
-                return a != b ? a < b : $0.offset < $1.offset
-            }.map(\.element)
+            diagnostics = diagnostics.inSourceOrder()
         }
         if let path { diagnostics = diagnostics.map { $0.inFile(path) } }
         return diagnostics

@@ -59,11 +59,7 @@ public enum KQLParser {
         var diagnostics = lexed.diagnostics
         if !parser.diagnostics.isEmpty {
             diagnostics += parser.diagnostics
-            diagnostics = diagnostics.enumerated().sorted {
-                let a = $0.element.location?.offset ?? -1
-                let b = $1.element.location?.offset ?? -1
-                return a != b ? a < b : $0.offset < $1.offset
-            }.map(\.element)
+            diagnostics = diagnostics.inSourceOrder()
         }
         if let path { diagnostics = diagnostics.map { $0.inFile(path) } }
         return ParsedQuery(script: script, diagnostics: diagnostics, comments: lexed.comments)
