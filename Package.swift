@@ -17,12 +17,14 @@ let package = Package(
     targets: [
         .target(name: "KQL", resources: [.copy("Resources/tables.json")], swiftSettings: strict),
         .target(name: "Hunting", dependencies: ["KQL"], swiftSettings: strict),
+        .target(name: "SampleTenant", dependencies: ["KQL"], swiftSettings: strict),
         .target(name: "HuntingEmulator", dependencies: ["KQL", "Hunting"], swiftSettings: strict),
         .target(name: "HuntingReports", dependencies: ["KQL", "Hunting"], swiftSettings: strict),
         .executableTarget(name: "hunt", dependencies: ["KQL", "Hunting", "HuntingEmulator", "HuntingReports"], swiftSettings: strict),
         .executableTarget(name: "hunt-bench", dependencies: ["Hunting", "KQL", "HuntingEmulator", "HuntingReports"], path: "Sources/hunt-bench", swiftSettings: strict),
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "KQLTests", dependencies: ["KQL", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "SampleTenantTests", dependencies: ["SampleTenant", "KQL", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "HuntingTests", dependencies: ["Hunting", "KQL", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "HuntingEmulatorTests", dependencies: ["HuntingEmulator", "Hunting", "KQL", "TestSupport"],

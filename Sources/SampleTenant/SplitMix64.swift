@@ -1,0 +1,36 @@
+/// A small, fast, seedable random number generator (Steele, Lea and Flood's SplitMix64) whose
+/// output is the same on every platform, so a seed always produces the same sample data.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    /// Creates a generator from a seed.
+    public init(seed: UInt64) { state = seed }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform integer in `0..<bound` (bound > 0), without the cost of rejection sampling; the
+    /// bias is negligible for the small bounds the generator uses.
+    @inline(__always)
+    mutating func below(_ bound: Int) -> Int {
+        Int(truncatingIfNeeded: (next().multipliedFullWidth(by: UInt64(bound))).high)
+    }
+
+    /// True with probability `p`.
+    @inline(__always)
+    mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) * 0x1p-53 < p }
+
+    /// A seed derived from a base seed and a name (FNV-1a of the name mixed into the seed).
+    static func derive(_ seed: UInt64, _ name: String) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        var g = SplitMix64(seed: seed ^ h)
+        return g.next()
+    }
+}
