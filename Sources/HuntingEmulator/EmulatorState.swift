@@ -1,4 +1,5 @@
 public import Foundation
+import SampleTenant
 import Hunting
 
 /// A token the emulator issued.
@@ -193,19 +194,13 @@ actor EmulatorState {
     func clearCalls() { calls.removeAll() }
 }
 
-/// A seeded generator (SplitMix64), so emulator runs repeat.
+/// A seeded generator (the sample tenant's SplitMix64), so emulator runs repeat.
 struct EmulatorRandom {
-    private var state: UInt64
+    private var generator: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 
     mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 

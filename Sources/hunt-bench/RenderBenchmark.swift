@@ -4,24 +4,13 @@ import Foundation
 import Hunting
 import HuntingReports
 import KQL
+import SampleTenant
 
 // MARK: - The input table
 
-/// SplitMix64: a tiny seeded generator, so `render gen` writes the same bytes on every machine and
-/// every Swift version (the standard library's generators are neither seedable nor stable).
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Helpers on the sample tenant's seeded generator, so `render gen` writes the same bytes on every
+/// machine and every Swift version (the standard library's generators are neither seedable nor stable).
+extension SplitMix64 {
     /// A number in `range` (the tiny modulo bias does not matter here).
     mutating func int(_ range: ClosedRange<Int>) -> Int {
         range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
