@@ -38,11 +38,7 @@ extension HuntingQuery {
         diagnostics = diagnostics.filter {
             (LintRule(rawValue: $0.code) == nil && $0.severity == .error) || !disabled.contains($0.code)
         }
-        return diagnostics.enumerated().sorted {
-            let a = $0.element.location?.offset ?? -1
-            let b = $1.element.location?.offset ?? -1
-            return a != b ? a < b : $0.offset < $1.offset
-        }.map { $0.element.inFile(path) }
+        return diagnostics.inSourceOrder().map { $0.inFile(path) }
     }
 }
 
@@ -56,14 +52,8 @@ extension QueryCatalog {
             guard let query = catalog.files[index].query else { continue }
             let found = query.lint(endpoint: endpoint)
             guard !found.isEmpty else { continue }
-            var diagnostics = catalog.files[index].diagnostics + found
             // Stable: the loader's diagnostics stay before lint ones at the same place.
-            diagnostics = diagnostics.enumerated().sorted {
-                let a = $0.element.location?.offset ?? -1
-                let b = $1.element.location?.offset ?? -1
-                return a != b ? a < b : $0.offset < $1.offset
-            }.map(\.element)
-            catalog.files[index].diagnostics = diagnostics
+            catalog.files[index].diagnostics = (catalog.files[index].diagnostics + found).inSourceOrder()
         }
         return catalog
     }

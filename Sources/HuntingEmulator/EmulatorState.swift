@@ -204,11 +204,7 @@ struct EmulatorRandom {
 
     mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 
-    mutating func hex(_ count: Int) -> String {
-        var out = ""
-        while out.count < count { out += String(next(), radix: 16) }
-        return String(out.prefix(count))
-    }
+    mutating func hex(_ count: Int) -> String { generator.hex(count) }
 
     mutating func userCode() -> String {
         let letters = Array("BCDFGHJKLMNPQRSTVWXZ")

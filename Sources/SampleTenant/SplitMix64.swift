@@ -24,7 +24,20 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 
     /// True with probability `p`.
     @inline(__always)
-    mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) * 0x1p-53 < p }
+    public mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) * 0x1p-53 < p }
+
+    /// `count` random lowercase hex digits (hashes, device ids).
+    public mutating func hex(_ count: Int) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes = [UInt8](repeating: 0, count: count)
+        var word = next()
+        for i in 0..<count {
+            if i % 16 == 0, i > 0 { word = next() }
+            bytes[i] = digits[Int(word & 15)]
+            word >>= 4
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 
     /// A seed derived from a base seed and a name (FNV-1a of the name mixed into the seed).
     static func derive(_ seed: UInt64, _ name: String) -> UInt64 {

@@ -21,9 +21,9 @@ struct FileEntity: Sendable {
         self.folder = folder
         self.inUserProfile = inUserProfile
         var g = SplitMix64(seed: SplitMix64.derive(0x5EED_F11E, name))
-        sha1 = hex(&g, 40)
-        sha256 = hex(&g, 64)
-        md5 = hex(&g, 32)
+        sha1 = g.hex(40)
+        sha256 = g.hex(64)
+        md5 = g.hex(32)
         size = Int64(4096 + g.below(4_000_000))
         self.company = company
         self.product = product
@@ -66,21 +66,8 @@ struct User: Sendable {
     var device: Int
 }
 
-@inline(__always)
-func hex(_ g: inout SplitMix64, _ count: Int) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var bytes = [UInt8](repeating: 0, count: count)
-    var word = g.next()
-    for i in 0..<count {
-        if i % 16 == 0, i > 0 { word = g.next() }
-        bytes[i] = digits[Int(word & 15)]
-        word >>= 4
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}
-
 func guid(_ g: inout SplitMix64) -> String {
-    let h = hex(&g, 32)
+    let h = g.hex(32)
     let u = Array(h.utf8)
     func part(_ r: Range<Int>) -> String { String(decoding: u[r], as: UTF8.self) }
     return "\(part(0..<8))-\(part(8..<12))-4\(part(13..<16))-a\(part(17..<20))-\(part(20..<32))"
@@ -129,7 +116,7 @@ struct World: Sendable {
             let ip = isServer ? "10.0.0.\(10 + i)" : "10.1.\(i / 200).\(20 + i % 200)"
             let mac = (0..<6).map { _ in let b = g.below(256); return String(b, radix: 16, uppercase: true).count == 1 ? "0" + String(b, radix: 16, uppercase: true) : String(b, radix: 16, uppercase: true) }.joined(separator: "-")
             devices.append(Device(
-                id: hex(&g, 40), name: "\(short).contoso.local", ip: ip,
+                id: g.hex(40), name: "\(short).contoso.local", ip: ip,
                 publicIP: isServer && i == 2 ? "52.174.18.\(20 + i)" : "52.174.18.\(5 + g.below(3))",
                 isServer: isServer, isInternetFacing: isServer && i == 2 % max(serverCount, 1),
                 osPlatform: platform, osBuild: build, osVersion: version, mac: mac, aadDeviceId: guid(&g),

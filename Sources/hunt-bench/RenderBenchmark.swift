@@ -16,15 +16,7 @@ extension SplitMix64 {
         range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
     }
 
-    /// True with probability `p`.
-    mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < p }
-
     mutating func pick<T>(_ items: [T]) -> T { items[int(0...items.count - 1)] }
-
-    mutating func hex(_ count: Int) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        return String(decoding: (0..<count).map { _ in digits[int(0...15)] }, as: UTF8.self)
-    }
 }
 
 /// The rows and columns of the render benchmark's table.
