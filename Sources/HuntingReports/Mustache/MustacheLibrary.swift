@@ -16,11 +16,6 @@ public struct MustacheLibrary: Sendable {
         self.templates = parsed
     }
 
-    /// Wraps templates parsed elsewhere; the dictionary key is the name partial tags use.
-    init(parsed: [String: MustacheTemplate]) {
-        templates = parsed
-    }
-
     /// Loads every `*.<extension>` file directly inside `directory` (not its subfolders); a template's
     /// name is its file name without the extension, so `layouts/page.mustache` is `{{>page}}`.
     /// - Parameters:
@@ -30,12 +25,21 @@ public struct MustacheLibrary: Sendable {
     ///   `MustacheError` naming the file's path if a template does not parse.
     public init(directory: URL, extension: String = "mustache") throws {
         let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
         var parsed: [String: MustacheTemplate] = [:]
         for file in files where file.pathExtension == `extension` {
             let text = try String(contentsOf: file, encoding: .utf8)
             parsed[file.deletingPathExtension().lastPathComponent] = try MustacheTemplate(text, name: file.path)
         }
         templates = parsed
+    }
+
+    /// This library with `overrides` laid over it: a template of `overrides` replaces the one of
+    /// the same name here.
+    public func merging(_ overrides: MustacheLibrary) -> MustacheLibrary {
+        var merged = self
+        merged.templates.merge(overrides.templates) { _, override in override }
+        return merged
     }
 
     /// The names of the templates, sorted.

@@ -13,10 +13,15 @@ public enum ReportTemplates {
     /// The name of the Markdown report's template.
     public static let markdown = "report.md"
 
-    /// The built-in templates.
+    /// The built-in templates, each under its name and under `default/<name>`.
     public static let builtin: MustacheLibrary = {
+        var all: [String: String] = [:]
+        for (name, text) in BuiltinTemplates.files {
+            all[name] = text
+            all["default/\(name)"] = text
+        }
         do {
-            return try MustacheLibrary(templates: layered(overrides: [:]))
+            return try MustacheLibrary(templates: all)
         } catch {
             preconditionFailure("the built-in templates do not parse: \(error)")
         }
@@ -27,44 +32,13 @@ public enum ReportTemplates {
     /// - Throws: ``ReportTemplateError`` naming the file when the folder or a file cannot be read or a
     ///   template does not parse (with its line and column).
     public static func library(overriding directory: URL) throws(ReportTemplateError) -> MustacheLibrary {
-        let files: [URL]
         do {
-            files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
-                .filter { $0.pathExtension == "mustache" }
-                .sorted { $0.lastPathComponent < $1.lastPathComponent }
-        } catch {
-            throw ReportTemplateError(path: directory.path, message: "cannot read the templates folder: \(error.localizedDescription)")
-        }
-        var overrides: [String: (text: String, path: String)] = [:]
-        for file in files {
-            guard let data = FileManager.default.contents(atPath: file.path) else {
-                throw ReportTemplateError(path: file.path, message: "cannot read the file")
-            }
-            guard let text = String(validating: data, as: UTF8.self) else {
-                throw ReportTemplateError(path: file.path, message: "the file is not UTF-8")
-            }
-            overrides[file.deletingPathExtension().lastPathComponent] = (text, file.path)
-        }
-        do {
-            var parsed: [String: MustacheTemplate] = [:]
-            for (name, source) in layered(overrides: overrides.mapValues(\.text)) {
-                parsed[name] = try MustacheTemplate(source, name: overrides[name]?.path ?? "Templates/\(name).mustache")
-            }
-            return MustacheLibrary(parsed: parsed)
-        } catch {
+            return builtin.merging(try MustacheLibrary(directory: directory))
+        } catch let error as MustacheError {
             throw ReportTemplateError(path: error.name, message: error.message, line: error.line, column: error.column)
+        } catch {
+            throw ReportTemplateError(path: directory.path, message: "cannot read the templates: \(error.localizedDescription)")
         }
-    }
-
-    /// Built-ins under their names and under `default/`, then the overrides.
-    private static func layered(overrides: [String: String]) -> [String: String] {
-        var all: [String: String] = [:]
-        for (name, text) in BuiltinTemplates.files {
-            all[name] = text
-            all["default/\(name)"] = text
-        }
-        all.merge(overrides) { _, override in override }
-        return all
     }
 }
 
