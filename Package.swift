@@ -17,13 +17,21 @@ let package = Package(
     targets: [
         .target(name: "KQL", resources: [.copy("Resources/tables.json")], swiftSettings: strict),
         .target(name: "Hunting", dependencies: ["KQL"], swiftSettings: strict),
+        .target(name: "KQLEngine", dependencies: ["KQL"], swiftSettings: strict),
         .target(name: "SampleTenant", dependencies: ["KQL"], swiftSettings: strict),
+        .target(name: "LocalHunting", dependencies: ["KQL", "KQLEngine", "Hunting", "SampleTenant"], swiftSettings: strict),
         .target(name: "HuntingEmulator", dependencies: ["KQL", "Hunting", "SampleTenant"], swiftSettings: strict),
         .target(name: "HuntingReports", dependencies: ["KQL", "Hunting"], swiftSettings: strict),
         .executableTarget(name: "hunt", dependencies: ["KQL", "Hunting", "HuntingEmulator", "HuntingReports"], swiftSettings: strict),
         .executableTarget(name: "hunt-bench", dependencies: ["Hunting", "KQL", "HuntingEmulator", "HuntingReports", "SampleTenant"], path: "Sources/hunt-bench", swiftSettings: strict),
         .target(name: "TestSupport", dependencies: ["SampleTenant"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "KQLTests", dependencies: ["KQL", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "KQLEngineTests", dependencies: ["KQLEngine", "KQL", "TestSupport"], exclude: ["Semantics"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "LocalHuntingTests", dependencies: ["LocalHunting", "KQLEngine", "Hunting", "KQL", "SampleTenant", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "SampleTenantTests", dependencies: ["SampleTenant", "KQL", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "HuntingTests", dependencies: ["Hunting", "KQL", "TestSupport"], swiftSettings: strict),
         .testTarget(
