@@ -48,3 +48,6 @@ public struct KQLEngineError: Error, Hashable, Sendable, CustomStringConvertible
         }
     }
 }
+
+/// KQL's expression tree (Foundation also has a type of this name).
+typealias Expression = KQL.Expression

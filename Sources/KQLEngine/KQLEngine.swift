@@ -44,7 +44,7 @@ public struct KQLEngine: Sendable {
 
     /// Runs a parsed script; the result is the last query statement's table.
     public func run(_ script: QueryScript) throws(KQLEngineError) -> KQLTable {
-        var evaluator = Evaluator(engine: self)
+        let evaluator = Evaluator(engine: self)
         return try evaluator.run(script)
     }
 }

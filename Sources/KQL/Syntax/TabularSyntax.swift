@@ -206,6 +206,12 @@ public struct SummarizeOperator: Hashable, Sendable {
     public var aggregates: [ColumnExpression]
     /// The `by` groups; empty when there is no `by`.
     public var groups: [ColumnExpression]
+
+    /// Creates a summarize operator.
+    public init(aggregates: [ColumnExpression], groups: [ColumnExpression]) {
+        self.aggregates = aggregates
+        self.groups = groups
+    }
 }
 
 /// `join` and `lookup`: the right side and the `on` conditions.

@@ -1,0 +1,204 @@
+import Foundation
+import KQL
+
+extension Evaluator {
+    // MARK: mv-expand
+
+    /// `mv-expand`: one row per array element (or per bag property), several columns expanded
+    /// side by side; a row whose value is an empty array or bag disappears, a scalar stays one row.
+    func mvExpand(_ expand: MvExpandOperator, parameters: [OperatorParameter], over table: KQLTable, scope: Scope) throws(KQLEngineError) -> KQLTable {
+        let compiler = self.compiler(for: table, scope: scope)
+        let batch = Batch(table)
+        let bagAsArray = parameters.first { $0.name == "bagexpansion" }?.value.asName?.name == "array"
+        let indexName = parameters.first { $0.name == "with_itemindex" }?.value.asName?.name
+        let limit = try expand.limit.map { e throws(KQLEngineError) in Int(try compiler.constantInteger(e)) } ?? Int.max
+        var items: [(name: String, vector: Vector, type: KQLScalarType)] = []
+        for item in expand.items {
+            let compiled = try compiler.compile(item.column.expression)
+            let name: String
+            if case .name(let id)? = item.column.target { name = id.name } else {
+                guard let derived = ColumnNaming.derivedName(item.column.expression) else {
+                    throw .semantic("name the expanded expression: mv-expand Name = …", at: item.range.start)
+                }
+                name = derived
+            }
+            var type = KQLScalarType.dynamic
+            if let typeName = item.type {
+                guard let t = KQLScalarType(kqlName: typeName.name) else { throw .semantic("unknown type '\(typeName.name)'", at: typeName.range.start) }
+                type = t
+            }
+            items.append((name, try compiled(batch), type))
+        }
+        var sourceRows: [Int] = []
+        var expanded = items.map { KQLColumnBuilder(type: $0.type) }
+        var itemIndexes: [Int64] = []
+        for row in 0..<table.rowCount {
+            let lists: [[KQLDynamic]] = items.map { item in
+                switch DynamicAccess.dynamic(from: item.vector[row]) {
+                case .array(let elements): return elements
+                case .bag(let pairs):
+                    return pairs.map { bagAsArray ? .array([.string($0.key), $0.value]) : .bag([(key: $0.key, value: $0.value)]) }
+                case let scalar: return [scalar]
+                }
+            }
+            let length = min(lists.map(\.count).max() ?? 0, limit)
+            for i in 0..<length {
+                sourceRows.append(row)
+                itemIndexes.append(Int64(i))
+                for (k, list) in lists.enumerated() {
+                    if i < list.count {
+                        let element = list[i]
+                        expanded[k].append(items[k].type == .dynamic ? .dynamic(element) : DynamicAccess.value(from: element))
+                    } else {
+                        expanded[k].appendNull()
+                    }
+                }
+            }
+        }
+        var columns = table.gather(sourceRows).columns
+        for (k, item) in items.enumerated() {
+            let column = KQLColumn(name: item.name, storage: expanded[k].finish())
+            if let index = columns.firstIndex(where: { $0.name == item.name }) { columns[index] = column } else { columns.append(column) }
+        }
+        if let indexName {
+            columns.append(KQLColumn(name: indexName, storage: .long(itemIndexes, NullMask())))
+        }
+        return KQLTable(columns: columns, rowCount: sourceRows.count)
+    }
+
+    // MARK: evaluate
+
+    func evaluatePlugin(_ evaluate: EvaluateOperator, over table: KQLTable, scope: Scope, at: SourceLocation) throws(KQLEngineError) -> KQLTable {
+        guard case .call(let call) = evaluate.plugin.kind else { throw .unsupported("evaluate \(evaluate.plugin)", at: at) }
+        switch call.name {
+        case "bag_unpack":
+            return try bagUnpack(call, schema: evaluate.schema, over: table, scope: scope, at: at)
+        default:
+            throw .unsupported("evaluate \(call.name)", at: at)
+        }
+    }
+
+    /// `evaluate bag_unpack(Column [, prefix])`: one column per property of the bags.
+    private func bagUnpack(_ call: FunctionCall, schema: RowSchema?, over table: KQLTable, scope: Scope, at: SourceLocation) throws(KQLEngineError) -> KQLTable {
+        guard let first = call.arguments.first else { throw .semantic("bag_unpack() takes a dynamic column", at: at) }
+        let compiler = self.compiler(for: table, scope: scope)
+        let compiled = try compiler.compile(first.value)
+        var prefix = ""
+        for argument in call.arguments.dropFirst() where argument.name == nil {
+            if case .string(let p)? = try compiler.compile(argument.value).constant { prefix = p }
+        }
+        if call.arguments.contains(where: { $0.name != nil && $0.name?.name != "columnsConflict" && $0.name?.name != "ignoredProperties" }) {
+            throw .unsupported("bag_unpack() options other than columnsConflict", at: at)
+        }
+        let vector = try compiled(Batch(table))
+        var keys: [String] = []
+        var seen = Set<String>()
+        var bags: [[(key: String, value: KQLDynamic)]] = []
+        for row in 0..<table.rowCount {
+            guard case .bag(let pairs) = DynamicAccess.dynamic(from: vector[row]) else { bags.append([]); continue }
+            bags.append(pairs)
+            for pair in pairs where seen.insert(pair.key).inserted { keys.append(pair.key) }
+        }
+        var columns = table.columns
+        if let source = first.value.asName?.name { columns.removeAll { $0.name == source } }
+        var declared: [String: KQLScalarType] = [:]
+        for column in schema?.columns ?? [] { declared[column.name.name] = KQLScalarType(kqlName: column.type.name) }
+        for key in keys {
+            let name = prefix + key
+            let type = declared[name] ?? .dynamic
+            var builder = KQLColumnBuilder(type: type)
+            for bag in bags {
+                if let value = bag.first(where: { $0.key == key })?.value {
+                    builder.append(type == .dynamic ? .dynamic(value) : DynamicAccess.value(from: value))
+                } else {
+                    builder.appendNull()
+                }
+            }
+            let column = KQLColumn(name: name, storage: builder.finish())
+            if let index = columns.firstIndex(where: { $0.name == name }) { columns[index] = column } else { columns.append(column) }
+        }
+        return KQLTable(columns: columns, rowCount: table.rowCount)
+    }
+
+    // MARK: parse
+
+    /// `parse [kind=simple|regex|relaxed] Source with Pattern`.
+    func parse(_ parse: ParseOperator, kind: Expression?, over table: KQLTable, scope: Scope, dropUnmatched: Bool, at: SourceLocation) throws(KQLEngineError) -> KQLTable {
+        let mode = kind?.asName?.name ?? "simple"
+        guard mode == "simple" || mode == "regex" || mode == "relaxed" else { throw .unsupported("parse kind=\(mode)", at: at) }
+        var pattern = "^"
+        var outputs: [(String, KQLScalarType)] = []
+        for (i, element) in parse.pattern.enumerated() {
+            let isLast = i == parse.pattern.count - 1
+            switch element {
+            case .text(let literal):
+                let text = literal.value.map { ValueSemantics.unwrap($0).kqlString } ?? ""
+                pattern += mode == "regex" ? "(?:\(text))" : NSRegularExpression.escapedPattern(for: text)
+            case .wildcard:
+                pattern += isLast ? ".*" : ".*?"
+            case .column(let id, let typeName):
+                var type = KQLScalarType.string
+                if let typeName {
+                    guard let t = KQLScalarType(kqlName: typeName.name) else { throw .semantic("unknown type '\(typeName.name)'", at: typeName.range.start) }
+                    type = t
+                }
+                outputs.append((id.name, type))
+                switch type {
+                case .long, .int: pattern += "(-?\\d+)"
+                case .real: pattern += "(-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)"
+                default: pattern += isLast ? "(.*)" : "(.*?)"
+                }
+            }
+        }
+        if mode != "relaxed" { pattern += "$" }
+        let regex: NSRegularExpression
+        do { regex = try NSRegularExpression(pattern: pattern, options: [.dotMatchesLineSeparators]) } catch {
+            throw .semantic("the parse pattern is not a valid regular expression", at: at)
+        }
+        let compiled = try compiler(for: table, scope: scope).compile(parse.source)
+        let strings = ExpressionCompiler.strings(try compiled(Batch(table)), count: table.rowCount)
+        var builders = outputs.map { KQLColumnBuilder(type: $0.1) }
+        var kept: [Int] = []
+        for row in 0..<table.rowCount {
+            let text = strings[row]
+            let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text))
+            if match == nil, dropUnmatched { continue }
+            kept.append(row)
+            for (k, output) in outputs.enumerated() {
+                guard let match, let range = Range(match.range(at: k + 1), in: text) else { builders[k].appendNull(); continue }
+                let piece = String(text[range])
+                if output.1 == .string {
+                    builders[k].append(string: piece)
+                } else {
+                    builders[k].append((try? KQLValue(text: piece, as: output.1)) ?? .null(of: output.1))
+                }
+            }
+        }
+        var columns = (dropUnmatched ? table.gather(kept) : table).columns
+        for (k, output) in outputs.enumerated() {
+            let column = KQLColumn(name: output.0, storage: builders[k].finish())
+            if let index = columns.firstIndex(where: { $0.name == output.0 }) { columns[index] = column } else { columns.append(column) }
+        }
+        return KQLTable(columns: columns, rowCount: kept.count)
+    }
+
+    // MARK: partition
+
+    /// `partition by Column (Subquery)`: the subquery run on each value's rows, results unioned.
+    func partition(_ partition: PartitionOperator, over table: KQLTable, scope: Scope, at: SourceLocation) throws(KQLEngineError) -> KQLTable {
+        let compiled = try compiler(for: table, scope: scope).compile(partition.column)
+        let grouping = Grouping(keys: [try compiled(Batch(table))], count: table.rowCount, oneGroupWhenEmpty: false)
+        var rowsByGroup = [[Int]](repeating: [], count: grouping.count)
+        for (row, id) in grouping.ids.enumerated() { rowsByGroup[id].append(row) }
+        var results: [Expression] = []
+        var partScope = scope
+        for (i, rows) in rowsByGroup.enumerated() {
+            let part = try evaluate(partition.subquery, scope: scope, input: table.gather(rows))
+            let name = "__partition_\(i)"
+            partScope.bind(name, .table(LazyTable(part)))
+            results.append(Expression(.name(Identifier(name))))
+        }
+        if results.isEmpty { return try evaluate(partition.subquery, scope: scope, input: table.prefix(0)) }
+        return try union(results, first: nil, parameters: [], scope: partScope, at: at)
+    }
+}
