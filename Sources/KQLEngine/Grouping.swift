@@ -44,7 +44,7 @@ struct Grouping {
         self = combined
     }
 
-    private init(ids: [Int], firstRows: [Int]) {
+    init(ids: [Int], firstRows: [Int]) {
         self.ids = ids
         self.firstRows = firstRows
     }

@@ -168,7 +168,11 @@ extension Evaluator {
             throw .unsupported("\(op.name) after a pipe", at: at)
         case .partition(let partition):
             return try self.partition(partition, over: table, scope: scope, at: at)
-        case .topNested, .makeSeries, .mvApply, .parseKV, .fork, .facet, .sampleDistinct, .generic:
+        case .makeSeries(let series):
+            return try makeSeries(series, over: table, scope: scope, at: at)
+        case .mvApply(let apply):
+            return try mvApply(apply, parameters: op.parameters, over: table, scope: scope, at: at)
+        case .topNested, .parseKV, .fork, .facet, .sampleDistinct, .generic:
             throw .unsupported(op.name, at: at)
         }
     }

@@ -254,6 +254,12 @@ public struct MvExpandOperator: Hashable, Sendable {
     public var items: [ExpandItem]
     /// `limit N`.
     public var limit: Expression?
+
+    /// Creates an `mv-expand`.
+    public init(items: [ExpandItem], limit: Expression? = nil) {
+        self.items = items
+        self.limit = limit
+    }
 }
 
 /// `mv-apply Items [limit N] on (Subquery)`.
