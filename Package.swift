@@ -22,15 +22,15 @@ let package = Package(
         .target(name: "LocalHunting", dependencies: ["KQL", "KQLEngine", "Hunting", "SampleTenant"], swiftSettings: strict),
         .target(name: "HuntingEmulator", dependencies: ["KQL", "Hunting", "SampleTenant"], swiftSettings: strict),
         .target(name: "HuntingReports", dependencies: ["KQL", "Hunting"], swiftSettings: strict),
-        .executableTarget(name: "hunt", dependencies: ["KQL", "Hunting", "HuntingEmulator", "HuntingReports"], swiftSettings: strict),
+        .executableTarget(name: "hunt", dependencies: ["KQL", "Hunting", "HuntingEmulator", "HuntingReports", "LocalHunting", "SampleTenant"], swiftSettings: strict),
         .executableTarget(name: "hunt-bench", dependencies: ["Hunting", "KQL", "HuntingEmulator", "HuntingReports", "SampleTenant"], path: "Sources/hunt-bench", swiftSettings: strict),
         .target(name: "TestSupport", dependencies: ["SampleTenant"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "KQLTests", dependencies: ["KQL", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "KQLEngineTests", dependencies: ["KQLEngine", "KQL", "TestSupport"], exclude: ["Semantics"],
+            name: "KQLEngineTests", dependencies: ["KQLEngine", "KQL", "SampleTenant", "TestSupport"], exclude: ["Semantics"],
             swiftSettings: strict),
         .testTarget(
-            name: "LocalHuntingTests", dependencies: ["LocalHunting", "KQLEngine", "Hunting", "KQL", "SampleTenant", "TestSupport"],
+            name: "LocalHuntingTests", dependencies: ["LocalHunting", "KQLEngine", "Hunting", "HuntingEmulator", "KQL", "SampleTenant", "TestSupport"],
             swiftSettings: strict),
         .testTarget(name: "SampleTenantTests", dependencies: ["SampleTenant", "KQL", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "HuntingTests", dependencies: ["Hunting", "KQL", "TestSupport"], swiftSettings: strict),

@@ -167,33 +167,44 @@ extension ExpressionCompiler {
             return .column(.bool(bits, nulls))
         }
         func cmp<T: Comparable>(_ a: T, _ b: T) -> Int { a < b ? -1 : (a == b ? 0 : 1) }
+        /// Row by row, for vectors that are not the expected column (a constant at run time).
+        func fallback(_ vector: Vector, _ count: Int) -> Vector {
+            var builder = KQLColumnBuilder(type: .bool)
+            for row in 0..<count { builder.append(Self.compareValues(op, vector[row], constant)) }
+            return .column(builder.finish())
+        }
         switch (left.type, constant) {
         case (.datetime, .datetime(let d)):
             let ticks = d.ticks
             return CompiledExpression(type: .bool) { batch throws(KQLEngineError) in
-                guard case .column(.datetime(let v, let n, _)) = try left(batch) else { return .constant(.null(.bool)) }
+                let vector = try left(batch)
+                guard case .column(.datetime(let v, let n, _)) = vector else { return fallback(vector, batch.count) }
                 return loop(v, n) { cmp($0, ticks) }
             }
         case (.timespan, .timespan(let t)):
             let ticks = t.ticks
             return CompiledExpression(type: .bool) { batch throws(KQLEngineError) in
-                guard case .column(.timespan(let v, let n)) = try left(batch) else { return .constant(.null(.bool)) }
+                let vector = try left(batch)
+                guard case .column(.timespan(let v, let n)) = vector else { return fallback(vector, batch.count) }
                 return loop(v, n) { cmp($0, ticks) }
             }
         case (.long, .long(let c)):
             return CompiledExpression(type: .bool) { batch throws(KQLEngineError) in
-                guard case .column(.long(let v, let n)) = try left(batch) else { return .constant(.null(.bool)) }
+                let vector = try left(batch)
+                guard case .column(.long(let v, let n)) = vector else { return fallback(vector, batch.count) }
                 return loop(v, n) { cmp($0, c) }
             }
         case (.int, .long(let c)):
             return CompiledExpression(type: .bool) { batch throws(KQLEngineError) in
-                guard case .column(.int(let v, let n)) = try left(batch) else { return .constant(.null(.bool)) }
+                let vector = try left(batch)
+                guard case .column(.int(let v, let n)) = vector else { return fallback(vector, batch.count) }
                 return loop(v, n) { cmp(Int64($0), c) }
             }
         case (.real, _):
             guard let c = ValueSemantics.number(constant) else { return nil }
             return CompiledExpression(type: .bool) { batch throws(KQLEngineError) in
-                guard case .column(.real(let v, let n)) = try left(batch) else { return .constant(.null(.bool)) }
+                let vector = try left(batch)
+                guard case .column(.real(let v, let n)) = vector else { return fallback(vector, batch.count) }
                 return loop(v, n) { cmp($0, c) }
             }
         default:
@@ -221,16 +232,23 @@ extension ExpressionCompiler {
                 return nil
             }
             if left.type == .string, strings.count == elements.count {
-                let set = Set(strings.map { ignoreCase ? $0.lowercased() : $0 }.map { Array($0.utf8) })
+                var table = ByteStringTable(capacity: strings.count)
+                for string in strings {
+                    var needle = ignoreCase ? string.lowercased() : string
+                    _ = needle.withUTF8 { table.insert($0) }
+                }
+                let set = table
                 let anyNonASCII = strings.contains { $0.utf8.contains { $0 >= 0x80 } }
                 return stringPredicate(left, negated: negated) { text in
-                    if ignoreCase {
-                        if anyNonASCII || text.contains(where: { $0 >= 0x80 }) {
-                            return set.contains(Array(String(decoding: text, as: UTF8.self).lowercased().utf8))
-                        }
-                        return set.contains(text.map(StringMatcher.fold))
+                    if !ignoreCase { return set.find(text) != nil }
+                    if anyNonASCII || text.contains(where: { $0 >= 0x80 }) {
+                        var lowered = String(decoding: text, as: UTF8.self).lowercased()
+                        return lowered.withUTF8 { set.find($0) != nil }
                     }
-                    return set.contains(Array(text))
+                    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(text.count, 1)) { buffer in
+                        for i in 0..<text.count { buffer[i] = StringMatcher.fold(text[i]) }
+                        return set.find(UnsafeBufferPointer(rebasing: buffer[0..<text.count])) != nil
+                    }
                 }
             }
             return rowwise(type: .bool, [left]) { values in

@@ -12,8 +12,9 @@ enum EmulatorCommand {
         abstract: "Serve the Entra ID and hunting APIs on 127.0.0.1 for offline tests.",
         discussion: """
             Prints its URL and the variables a client needs, then serves until Ctrl-C. Queries are
-            answered from saved responses (--fixtures DIR/<query id>.json, matched to the queries
-            in --queries). The client secret is HUNT_EMULATOR_SECRET (default: emulator-secret).
+            answered by the in-process KQL engine over the built-in sample tenant (or the tables
+            of --tables DIR), or from saved responses with --fixtures DIR/<query id>.json, matched
+            to the queries in --queries. The client secret is HUNT_EMULATOR_SECRET (default: emulator-secret).
             A --fault rule is WHEN=FAULT, WHEN one of always, 0.1 (a probability), first:N,
             per-query:N, contains:TEXT; FAULT one of 429, 429;retry-after=2|0.5|none,
             cpu;seconds=30, 500, 502, 503, 504, reset, slow;seconds=5, malformed, truncated,
@@ -21,7 +22,9 @@ enum EmulatorCommand {
             """,
         options: [
             OptionSpec(name: "port", valueName: "port", defaultValue: "0", help: "The port (0: any free one)."),
-            OptionSpec(name: "fixtures", valueName: "dir", help: "Saved responses, <query id>.json."),
+            OptionSpec(name: "fixtures", valueName: "dir", help: "Answer from saved responses, <query id>.json, instead of the engine."),
+            OptionSpec(name: "tables", valueName: "dir", help: "Answer from these tables (CSV, JSON lines, saved responses) instead of the sample tenant."),
+            OptionSpec(name: "now", valueName: "datetime", help: "The instant now() and ago() count from (default: the sample tenant's end, or the clock with --tables)."),
             OptionSpec(name: "queries", valueName: "dir", defaultValue: "Queries", help: "Queries to recognise in requests."),
             OptionSpec(name: "tenant", valueName: "id", help: "The tenant id tokens are issued for."),
             OptionSpec(name: "client-id", valueName: "id", help: "The registered application id."),
@@ -64,8 +67,19 @@ enum EmulatorCommand {
             guard let parsed = parseRule(rule) else { return usage("cannot read --fault '\(rule)'; see hunt emulator --help") }
             configuration.faults.append(parsed)
         }
-        let queries = QueryLoader().load(paths: [arguments.value("queries") ?? "Queries"]).queries
-        let backend = FixtureBackend(folder: URL(fileURLWithPath: arguments.value("fixtures") ?? "Fixtures"), queries: queries)
+        let backend: any HuntingBackend
+        if let fixtures = arguments.value("fixtures") {
+            let queries = QueryLoader().load(paths: [arguments.value("queries") ?? "Queries"]).queries
+            backend = FixtureBackend(folder: URL(fileURLWithPath: fixtures), queries: queries)
+        } else {
+            switch LocalBackendOptions.make(arguments) {
+            case .success(let local): backend = local
+            case .failure(.usage(let message)): return usage(message)
+            case .failure(.tables(let message)):
+                Output.err("error: \(message)\n")
+                return .configuration
+            }
+        }
         let quiet = arguments.flags.contains("quiet")
         let log = HuntingLog(minimumLevel: .info) { record in Output.err("\(record.description)\n") }
         let emulator = HuntingEmulator(configuration: configuration, backend: backend, log: quiet ? .discard : log)

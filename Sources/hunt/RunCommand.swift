@@ -19,7 +19,9 @@ enum RunCommand {
         positionalHelp: "Query files or folders. (default: Queries)",
         options: [
             OptionSpec(name: "param", valueName: "name=value", repeats: true, help: "Bind a parameter in every query that declares it."),
-            OptionSpec(name: "backend", valueName: "backend", defaultValue: "graph", help: "graph, defender (legacy, retiring), or the URL of an emulator or proxy serving Graph and the token endpoint."),
+            OptionSpec(name: "backend", valueName: "backend", defaultValue: "graph", help: "graph, defender (legacy, retiring), local (the in-process engine over the sample tenant or --tables; sample data), or the URL of an emulator or proxy serving Graph and the token endpoint."),
+            OptionSpec(name: "tables", valueName: "dir", help: "With --backend local: run over these tables (CSV, JSON lines or saved responses, one file per table) instead of the sample tenant."),
+            OptionSpec(name: "now", valueName: "datetime", help: "With --backend local: the instant now() and ago() count from (default: the sample tenant's end, or the clock with --tables)."),
             OptionSpec(name: "cloud", valueName: "cloud", allowed: ["global", "gcc", "gcc-high", "dod", "china"], defaultValue: "global", help: "The Microsoft cloud."),
             OptionSpec(name: "credential", valueName: "kind", allowed: CredentialKind.allCases.map(\.rawValue), help: "How to sign in (default: chosen from the environment)."),
             OptionSpec(name: "tenant", valueName: "id", help: "The tenant id or domain (else AZURE_TENANT_ID)."),
@@ -71,7 +73,11 @@ enum RunCommand {
                 let timeout = Double(arguments.value("timeout") ?? "600"), timeout > 0,
                 let maxRows = Int(arguments.value("max-rows") ?? "50"), maxRows >= 0
             else { return usage("--width, --calls-per-minute, --timeout and --max-rows take positive numbers") }
-            if let choice = arguments.value("backend"), choice != "graph", choice != "defender" {
+            let isLocal = arguments.value("backend") == "local"
+            if !isLocal, arguments.value("tables") != nil || arguments.value("now") != nil {
+                return usage("--tables and --now need --backend local")
+            }
+            if let choice = arguments.value("backend"), choice != "graph", choice != "defender", !isLocal {
                 guard let url = URL(string: choice), url.scheme == "https" || url.scheme == "http", url.host != nil else {
                     return usage("--backend must be graph, defender or a URL; got '\(choice)'")
                 }
@@ -116,15 +122,26 @@ enum RunCommand {
 
             // Where and as whom.
             let backend: any HuntingBackend
-            do {
-                backend = try makeBackend(arguments, width: width)
-            } catch {
-                Output.err("error: \(error.message)\n")
-                return .failure(.configuration)
+            if isLocal {
+                switch LocalBackendOptions.make(arguments) {
+                case .success(let local): backend = local
+                case .failure(.usage(let message)): return usage(message)
+                case .failure(.tables(let message)):
+                    Output.err("error: \(message)\n")
+                    return .failure(.configuration)
+                }
+            } else {
+                do {
+                    backend = try makeBackend(arguments, width: width)
+                } catch {
+                    Output.err("error: \(error.message)\n")
+                    return .failure(.configuration)
+                }
             }
             let legacy = backend.endpoint.kind == .defender
             var policy = legacy ? QuotaPolicy.legacyDefender : QuotaPolicy.graph
-            policy.callsPerWindow = perMinute
+            // The local engine has no service quota to respect.
+            policy.callsPerWindow = isLocal ? Int.max / 2 : perMinute
             let quiet = arguments.flags.contains("quiet")
             let options = RunOptions(width: width, queryDeadline: timeout, runDeadline: deadline)
             let runner = HuntingRunner(

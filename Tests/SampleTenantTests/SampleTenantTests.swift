@@ -6,7 +6,6 @@ import Testing
 /// Small tenants keep the suite fast on a 2-core machine.
 let small = SampleTenantConfiguration(devices: 12, users: 12, days: 2)
 let smallTenant = SampleTenant(small)
-let quietTenant = SampleTenant(SampleTenantConfiguration(devices: 12, users: 12, days: 2, attackStories: false))
 
 /// Columns that a real tenant also leaves empty for the activity we generate.
 let justifiedEmpty: Set<String> = [
@@ -113,28 +112,6 @@ func isFilled(_ column: KQLColumn) -> Bool {
         let phish = try #require((0..<mail.count).first { mail.s("ThreatTypes", $0) == "Phish" && mail.s("DeliveryAction", $0) == "Delivered" })
         let oid = mail.s("RecipientObjectId", phish)
         #expect((0..<processes.count).contains { processes.s("InitiatingProcessAccountObjectId", $0) == oid && processes.s("FileName", $0) == "powershell.exe" })
-    }
-
-    @Test(arguments: QueryPredicates.all.keys.sorted())
-    func storiesTripStarterQueries(query: String) throws {
-        let findings = QueryPredicates.all[query]!(smallTenant)
-        if QueryPredicates.expectedEmpty.contains(query) {
-            #expect(findings == 0, "\(query) should be empty")
-        } else {
-            #expect(findings >= 1, "\(query) should have findings")
-        }
-    }
-
-    @Test(arguments: QueryPredicates.all.keys.sorted())
-    func noStoriesMeansNoFindings(query: String) {
-        #expect(QueryPredicates.all[query]!(quietTenant) == 0, "\(query)")
-    }
-
-    @Test func everyStarterQueryHasAPredicate() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let files = try #require(FileManager.default.enumerator(at: root.appendingPathComponent("Queries"), includingPropertiesForKeys: nil))
-        let names = files.compactMap { ($0 as? URL)?.pathExtension == "kql" ? ($0 as! URL).deletingPathExtension().lastPathComponent : nil }
-        #expect(Set(names) == Set(QueryPredicates.all.keys))
     }
 
     @Test func rowCountsScaleWithDevicesAndDays() throws {

@@ -1,0 +1,99 @@
+public import Foundation
+public import Hunting
+public import KQL
+public import KQLEngine
+public import SampleTenant
+import Synchronization
+
+/// Runs queries in process with ``KQLEngine`` over the built-in sample tenant or a folder of the
+/// user's own tables (`hunt run --backend local [--tables DIR]`), and answers the emulator's HTTP
+/// API so the whole client path returns real results offline.
+///
+/// Every result is marked as sample data: the endpoint says which tables answered, and reports
+/// say "sample data" on every page.
+public struct LocalBackend: HuntingBackend {
+    public let endpoint: HuntingEndpoint
+    /// The engine, with its tables and pinned clock.
+    public let engine: KQLEngine
+    /// The most rows a result keeps, as the service does (`truncated` is set beyond it).
+    public let rowLimit: Int
+
+    /// The service's cap on rows per result.
+    public static let serviceRowLimit = 100_000
+
+    /// A backend over the synthetic sample tenant; `now()` is the end of the tenant's window, so
+    /// `ago(1d)` finds the last day of data and every run gives the same answers.
+    public init(sample configuration: SampleTenantConfiguration = SampleTenantConfiguration(), rowLimit: Int = serviceRowLimit) {
+        let tenant = SampleTenant(configuration)
+        let cache = TableCache { tenant.table(named: $0) }
+        engine = KQLEngine(tableNames: tenant.tableNames, now: configuration.end) { cache.table(named: $0) }
+        endpoint = HuntingEndpoint(kind: .local, url: Self.describe(configuration), tenant: "sample", isSampleData: true)
+        self.rowLimit = rowLimit
+    }
+
+    /// A backend over tables the caller loaded (a `--tables` folder), with `now()` pinned to `now`.
+    /// - Parameter source: what the tables are, for the endpoint's description (the folder path).
+    public init(tables: [String: KQLTable], source: String, now: KQLDateTime, rowLimit: Int = serviceRowLimit) {
+        engine = KQLEngine(tables: tables, now: now)
+        endpoint = HuntingEndpoint(kind: .local, url: source, tenant: "local", isSampleData: true)
+        self.rowLimit = rowLimit
+    }
+
+    /// A backend over a folder of table files (CSV, JSON lines, saved API responses).
+    /// - Throws: ``TableFolderError`` with the file, line and column of what could not be read.
+    public init(tablesFolder: URL, now: KQLDateTime, rowLimit: Int = serviceRowLimit) throws(TableFolderError) {
+        let tables = try TableFolder.load(from: tablesFolder)
+        self.init(tables: tables, source: "tables in \(tablesFolder.path)", now: now, rowLimit: rowLimit)
+    }
+
+    /// `sample tenant (seed 1: 50 devices, 30 users, 7 days to 2026-11-24)`.
+    public static func describe(_ configuration: SampleTenantConfiguration) -> String {
+        let end = configuration.end.iso8601.prefix(10)
+        let stories = configuration.attackStories ? "" : ", no attack stories"
+        return "sample tenant (seed \(configuration.seed): \(configuration.devices) devices, \(configuration.users) users, \(configuration.days) days to \(end)\(stories))"
+    }
+
+    public func run(_ request: HuntingRequest) async throws(HuntingError) -> HuntingResult {
+        if let admission = request.admission { try await admission() }
+        let table: KQLTable
+        do {
+            table = try engine.run(request.text)
+        } catch {
+            throw Self.classify(error, clientRequestId: request.clientRequestId)
+        }
+        let truncated = table.rowCount > rowLimit
+        return HuntingResult(
+            table: truncated ? table.prefix(rowLimit) : table, truncated: truncated, requestId: nil,
+            clientRequestId: request.clientRequestId)
+    }
+
+    /// The engine's error in the classes the service uses, with the place in the query.
+    public static func classify(_ error: KQLEngineError, clientRequestId: String?) -> HuntingError {
+        let kind: HuntingError.Kind = switch error.kind {
+        case .syntax: .syntax
+        case .unsupported: .unsupported
+        case .semantic: error.message.hasPrefix("unknown table") ? .missingTable : .semantic
+        }
+        return HuntingError(
+            kind, error.description, status: 400, serviceCode: "BadRequest",
+            position: error.location.map { ($0.line, $0.column) }, clientRequestId: clientRequestId)
+    }
+}
+
+/// Generated tables, made once each and shared by every query of a run.
+final class TableCache: Sendable {
+    private let make: @Sendable (String) -> KQLTable?
+    private let tables = Mutex<[String: KQLTable]>([:])
+
+    init(_ make: @escaping @Sendable (String) -> KQLTable?) { self.make = make }
+
+    func table(named name: String) -> KQLTable? {
+        if let table = tables.withLock({ $0[name] }) { return table }
+        guard let table = make(name) else { return nil }
+        return tables.withLock { stored in
+            if let existing = stored[name] { return existing }
+            stored[name] = table
+            return table
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import KQL
+import SampleTenant
+import TestSupport
+import Testing
+
+@testable import KQLEngine
+
+/// The share of real public hunting queries the engine runs, over a small sample tenant.
+///
+/// Eligible: the corpus queries that read only tables the sample tenant has (the 13 tables of
+/// `tables.json` with columns) and use no `externaldata`. The test fails below 85% without a
+/// "not supported" error, and writes the unsupported features it met, most frequent first, to
+/// `.build/test-artifacts/engine-coverage.txt`.
+@Suite struct CorpusCoverageTests {
+    static let tenant = SampleTenant(SampleTenantConfiguration(devices: 6, users: 5, days: 2))
+
+    /// The sample tenant's tables, generated once.
+    static let tables: [String: KQLTable] = tenant.tables()
+
+    /// The names of tables a query mentions (any schema table name among its identifiers).
+    static func tablesMentioned(in text: String) -> Set<String> {
+        let known = Set(HuntingSchema.defender.knownTableNames)
+        var names = Set<String>()
+        for token in Lexer.lex(text).tokens where token.kind == .identifier && known.contains(token.text) {
+            names.insert(token.text)
+        }
+        return names
+    }
+
+    @Test func corpusQueriesRunOffline() throws {
+        let sampleTables = Set(Self.tables.keys)
+        let engine = KQLEngine(tables: Self.tables, now: SampleTenantConfiguration.defaultEnd)
+        var eligible = 0, succeeded = 0, unsupported = 0, semantic = 0, syntax = 0
+        var features: [String: Int] = [:]
+        var semanticErrors: [String] = []
+        for file in PackagePaths.corpusFiles {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            let mentioned = Self.tablesMentioned(in: text)
+            guard !mentioned.isEmpty, mentioned.isSubset(of: sampleTables), !text.lowercased().contains("externaldata") else { continue }
+            eligible += 1
+            do {
+                _ = try engine.run(text)
+                succeeded += 1
+            } catch {
+                switch error.kind {
+                case .unsupported:
+                    unsupported += 1
+                    features[Self.feature(error.message), default: 0] += 1
+                case .semantic:
+                    semantic += 1
+                    semanticErrors.append("\(file.lastPathComponent): \(error)")
+                case .syntax:
+                    syntax += 1
+                }
+            }
+        }
+        let withoutUnsupported = Double(eligible - unsupported) / Double(max(eligible, 1))
+        var report = """
+            eligible queries: \(eligible)
+            ran: \(succeeded)
+            not supported: \(unsupported)
+            other errors: \(semantic) (query does not fit the sample schema or data), syntax: \(syntax)
+            share without a not-supported error: \(String(format: "%.1f%%", withoutUnsupported * 100))
+
+            unsupported features, most frequent first:
+
+            """
+        for (feature, count) in features.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) {
+            report += "\(count)\t\(feature)\n"
+        }
+        report += "\nother errors:\n" + semanticErrors.joined(separator: "\n") + "\n"
+        let artifacts = PackagePaths.root.appendingPathComponent(".build/test-artifacts")
+        try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
+        try report.write(to: artifacts.appendingPathComponent("engine-coverage.txt"), atomically: true, encoding: .utf8)
+        #expect(eligible >= 500, "the corpus filter found too few queries: \(eligible)")
+        #expect(withoutUnsupported >= 0.85, "\(report)")
+    }
+
+    /// The feature named by an unsupported error, without argument details.
+    static func feature(_ message: String) -> String { message }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Hunting
+import KQL
+import SampleTenant
+import TestSupport
+import Testing
+
+@testable import LocalHunting
+
+/// The starter queries, run by the engine over the sample tenant: the planted attack stories
+/// give findings on the default tenant, and a tenant without stories gives none.
+@Suite struct StarterQueriesTests {
+    /// Queries that find nothing on the default tenant, as some do in real life.
+    static let expectedEmpty: Set<String> = ["dll-sideloading-user-writable", "identity-logons-from-many-devices"]
+
+    static let queries: [BoundQuery] = {
+        let catalog = QueryLoader().load(paths: [PackagePaths.queries.path])
+        return catalog.queries.map { try! $0.bind([:]) }
+    }()
+
+    static let withStories = LocalBackend(sample: SampleTenantConfiguration())
+    static let withoutStories = LocalBackend(sample: SampleTenantConfiguration(attackStories: false))
+
+    static func run(_ query: BoundQuery, on backend: LocalBackend) throws -> KQLTable {
+        try backend.engine.run(query.text)
+    }
+
+    @Test func everyStarterQueryIsHere() {
+        #expect(Self.queries.count == 18)
+    }
+
+    @Test(arguments: queries.map(\.query.id))
+    func storiesTripStarterQueries(id: String) throws {
+        let query = try #require(Self.queries.first { $0.query.id == id })
+        let table = try Self.run(query, on: Self.withStories)
+        if Self.expectedEmpty.contains(id) {
+            #expect(table.rowCount == 0, "\(id) should come back empty")
+        } else {
+            #expect(table.rowCount >= 1, "\(id) should have findings on the default sample tenant")
+        }
+    }
+
+    @Test(arguments: queries.map(\.query.id))
+    func noStoriesMeansNoFindings(id: String) throws {
+        let query = try #require(Self.queries.first { $0.query.id == id })
+        #expect(try Self.run(query, on: Self.withoutStories).rowCount == 0, "\(id)")
+    }
+
+    @Test func localResultsSaySampleData() async throws {
+        let backend = Self.withStories
+        #expect(backend.endpoint.isSampleData)
+        #expect(backend.endpoint.kind == .local)
+        #expect(backend.endpoint.description.contains("sample tenant (seed 1: 50 devices, 30 users, 7 days to 2026-11-24)"))
+    }
+
+    @Test func engineErrorsAreClassified() async throws {
+        let backend = Self.withStories
+        await #expect {
+            _ = try await backend.run(HuntingRequest(queryId: "q", text: "DeviceEvents | evaluate autocluster()"))
+        } throws: { error in
+            guard let error = error as? HuntingError else { return false }
+            return error.kind == .unsupported && error.message == "not supported offline: evaluate autocluster (1:16)"
+                && error.position?.line == 1 && error.position?.column == 16
+        }
+        await #expect {
+            _ = try await backend.run(HuntingRequest(queryId: "q", text: "DeviceEvent | take 1"))
+        } throws: { error in
+            (error as? HuntingError)?.kind == .missingTable
+        }
+        await #expect {
+            _ = try await backend.run(HuntingRequest(queryId: "q", text: "DeviceEvents | where"))
+        } throws: { error in
+            (error as? HuntingError)?.kind == .syntax
+        }
+    }
+
+    @Test func resultsAreCappedLikeTheService() async throws {
+        let backend = LocalBackend(sample: SampleTenantConfiguration(devices: 3, users: 3, days: 2), rowLimit: 10)
+        let result = try await backend.run(HuntingRequest(queryId: "q", text: "DeviceProcessEvents"))
+        #expect(result.table.rowCount == 10)
+        #expect(result.truncated)
+    }
+}
