@@ -177,10 +177,11 @@ extension Router {
         return .json(status, body)
     }
 
-    /// The service's own wording, without the classifier's advice, so a client classifies it again.
+    /// The service's own wording, without a `kind: ` prefix a classified error carries, so a
+    /// client classifies it again.
     private static func serviceText(of error: HuntingError) -> String {
-        if let range = error.message.range(of: ": ") { return String(error.message[range.upperBound...]) }
-        return error.message
+        let prefix = error.kind.rawValue + ": "
+        return error.message.hasPrefix(prefix) ? String(error.message.dropFirst(prefix.count)) : error.message
     }
 
     /// The id of the query a request carries, when the backend knows the query files.

@@ -67,16 +67,19 @@ public struct LocalBackend: HuntingBackend {
             clientRequestId: request.clientRequestId)
     }
 
-    /// The engine's error in the classes the service uses, with the place in the query.
+    /// The engine's error in the classes the service uses, worded as the service words them
+    /// (`Syntax error: …`, `Semantic error: …`, `Failed to resolve table …`), so the emulator can
+    /// send it on and a client classifies it the same way; the place in the query is kept.
     public static func classify(_ error: KQLEngineError, clientRequestId: String?) -> HuntingError {
-        let kind: HuntingError.Kind = switch error.kind {
-        case .syntax: .syntax
-        case .unsupported: .unsupported
-        case .semantic: error.message.hasPrefix("unknown table") ? .missingTable : .semantic
+        let (kind, message): (HuntingError.Kind, String) = switch error.kind {
+        case .syntax: (.syntax, "Syntax error: \(error)")
+        case .unsupported: (.unsupported, error.description)
+        case .semantic where error.message.hasPrefix("unknown table"): (.missingTable, "Failed to resolve table expression: \(error)")
+        case .semantic: (.semantic, "Semantic error: \(error)")
         }
         return HuntingError(
-            kind, error.description, status: 400, serviceCode: "BadRequest",
-            position: error.location.map { ($0.line, $0.column) }, clientRequestId: clientRequestId)
+            kind, message, status: 400, serviceCode: "BadRequest", position: error.location.map { ($0.line, $0.column) },
+            clientRequestId: clientRequestId)
     }
 }
 

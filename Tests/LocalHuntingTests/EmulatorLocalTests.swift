@@ -41,7 +41,23 @@ import Testing
             _ = try await graph.run(failing)
         } throws: { error in
             guard let error = error as? HuntingError else { return false }
-            return error.kind == .semantic && error.message.contains("NoSuchColumn")
+            return error.kind == .semantic && error.message.contains("NoSuchColumn") && error.position?.line == 1
+                && error.position?.column == 29
+        }
+        var unsupported = HuntingRequest(queryId: "plugin", text: "DeviceProcessEvents | evaluate autocluster()")
+        unsupported.timeout = 30
+        await #expect {
+            _ = try await graph.run(unsupported)
+        } throws: { error in
+            guard let error = error as? HuntingError else { return false }
+            return error.kind == .unsupported && error.message.contains("not supported offline: evaluate autocluster (1:23)")
+        }
+        var missing = HuntingRequest(queryId: "table", text: "DeviceProcessEvent | take 1")
+        missing.timeout = 30
+        await #expect {
+            _ = try await graph.run(missing)
+        } throws: { error in
+            (error as? HuntingError)?.kind == .missingTable
         }
     }
 }

@@ -143,6 +143,9 @@ public enum HuntingErrorClassifier {
             if lower.contains("semantic error") || lower.contains("failed to resolve") || lower.contains("sem0") {
                 return make(.semantic, "the query refers to something the service does not know\(shown)", position: position(in: serviceMessage))
             }
+            if lower.contains("not supported offline") {
+                return make(.unsupported, "the local engine cannot run this query\(shown)", position: position(in: serviceMessage))
+            }
             return make(.badRequest, "the service refused the request (\(response.status))\(shown)")
         case 504, 408:
             return make(.timeout, "the service gave up on the query (\(response.status)); it may be too expensive: narrow its time range or filter earlier\(shown)")
@@ -183,7 +186,7 @@ public enum HuntingErrorClassifier {
 
     /// `line [2,15]`, `line 2, column 15` or `(2,15)` positions in Kusto messages.
     static func position(in message: String) -> (Int, Int)? {
-        for pattern in [#"line \[(\d+),\s*(\d+)\]"#, #"line (\d+),? (?:column|col|position|pos) (\d+)"#, #"\((\d+),\s*(\d+)\)"#] {
+        for pattern in [#"line \[(\d+),\s*(\d+)\]"#, #"line (\d+),? (?:column|col|position|pos) (\d+)"#, #"\((\d+),\s*(\d+)\)"#, #"\((\d+):(\d+)\)"#] {
             guard let regex = try? NSRegularExpression(pattern: pattern, options: .caseInsensitive),
                 let match = regex.firstMatch(in: message, range: NSRange(message.startIndex..., in: message)),
                 let l = Range(match.range(at: 1), in: message), let c = Range(match.range(at: 2), in: message),
