@@ -49,7 +49,7 @@ enum Aggregates {
 
         switch name {
         case "count":
-            return single(outputName("count", nil), .long) { _, g in
+            return single(outputName("count", args.isEmpty ? nil : 0), .long) { _, g in
                 var counts = [Int64](repeating: 0, count: g.count)
                 for id in g.ids { counts[id] += 1 }
                 return .long(counts, NullMask())
@@ -65,7 +65,7 @@ enum Aggregates {
         case "dcount", "count_distinct", "dcountif", "count_distinctif":
             let value = try arg(0)
             let predicate = name.hasSuffix("if") ? try arg(1) : nil
-            return single(outputName(name.hasPrefix("dcount") ? "dcount" : "count_distinct"), .long) { batch, g throws(KQLEngineError) in
+            return single(outputName(name), .long) { batch, g throws(KQLEngineError) in
                 let vector = try value(batch)
                 let truth = try predicate.map { p throws(KQLEngineError) in Truth(try p(batch), count: batch.count) }
                 let codes = Grouping.codes(vector, count: batch.count)
@@ -88,7 +88,7 @@ enum Aggregates {
             case .decimal: .decimal
             default: .real
             }
-            return single(outputName(isAvg ? "avg" : "sum"), type) { batch, g throws(KQLEngineError) in
+            return single(outputName(name), type) { batch, g throws(KQLEngineError) in
                 let vector = try value(batch)
                 let truth = try predicate.map { p throws(KQLEngineError) in Truth(try p(batch), count: batch.count) }
                 var sums = [KQLValue](repeating: .null(type), count: g.count)
@@ -100,12 +100,19 @@ enum Aggregates {
                     counts[id] += 1
                     sums[id] = sums[id].isNull ? v : ValueSemantics.arithmetic(.add, sums[id], v)
                 }
+                // Kusto: the sum of no values is 0 and their average NaN.
+                let zero: KQLValue = switch type {
+                case .timespan: .timespan(KQLTimespan(ticks: 0))
+                case .decimal: .decimal(0)
+                case .real: .real(0)
+                default: .long(0)
+                }
                 var builder = KQLColumnBuilder(type: type)
                 for id in 0..<g.count {
-                    if isAvg, counts[id] > 0 {
-                        builder.append(ValueSemantics.arithmetic(.divide, sums[id], .real(Double(counts[id]))))
+                    if isAvg {
+                        builder.append(counts[id] > 0 ? ValueSemantics.arithmetic(.divide, sums[id], .real(Double(counts[id]))) : .real(.nan))
                     } else {
-                        builder.append(sums[id])
+                        builder.append(counts[id] > 0 ? sums[id] : zero)
                     }
                 }
                 return builder.finish()
@@ -115,7 +122,7 @@ enum Aggregates {
             let predicate = name.hasSuffix("if") ? try arg(1) : nil
             let wantMax = name.hasPrefix("max")
             let type = value.type
-            return single(outputName(wantMax ? "max" : "min"), type) { batch, g throws(KQLEngineError) in
+            return single(outputName(name), type) { batch, g throws(KQLEngineError) in
                 let vector = try value(batch)
                 let truth = try predicate.map { p throws(KQLEngineError) in Truth(try p(batch), count: batch.count) }
                 let best = bestRows(vector, g, wantMax: wantMax, truth: truth)
@@ -147,7 +154,13 @@ enum Aggregates {
             }
             let compiledOutputs = outputs
             return CompiledAggregate(columns: compiledOutputs.map { ($0.0, $0.1.type) }) { batch, g throws(KQLEngineError) in
-                let best = bestRows(try key(batch), g, wantMax: wantMax, truth: nil)
+                // A group whose maximands are all null still gives a row: its first.
+                var best = bestRows(try key(batch), g, wantMax: wantMax, truth: nil)
+                if best.contains(-1) {
+                    var first = [Int](repeating: -1, count: g.count)
+                    for (row, id) in g.ids.enumerated() where first[id] < 0 { first[id] = row }
+                    for id in 0..<g.count where best[id] < 0 { best[id] = first[id] }
+                }
                 var result: [KQLColumn.Storage] = []
                 for (_, output) in compiledOutputs {
                     result.append(try output(batch).storage(count: batch.count, type: output.type).gather(best))
@@ -255,7 +268,7 @@ enum Aggregates {
             let predicate = name.hasSuffix("if") ? try arg(1) : nil
             let population = name.hasSuffix("p")
             let isStdev = name.hasPrefix("stdev")
-            return single(outputName(isStdev ? (population ? "stdevp" : "stdev") : (population ? "variancep" : "variance")), .real) { batch, g throws(KQLEngineError) in
+            return single(outputName(name), .real) { batch, g throws(KQLEngineError) in
                 let vector = try value(batch)
                 let truth = try predicate.map { p throws(KQLEngineError) in Truth(try p(batch), count: batch.count) }
                 var groups = [[Double]](repeating: [], count: g.count)
@@ -264,19 +277,16 @@ enum Aggregates {
                     if let x = ValueSemantics.number(ValueSemantics.unwrap(vector[row])) { groups[id].append(x) }
                 }
                 var out = [Double](repeating: 0, count: g.count)
-                var nulls = NullMask()
                 for (id, xs) in groups.enumerated() {
                     let n = Double(xs.count)
                     let divisor = population ? n : n - 1
-                    if xs.isEmpty || divisor <= 0 {
-                        if xs.isEmpty { nulls.setNull(id) }
-                        continue
-                    }
+                    // Fewer than two values: 0, as Kusto gives for an empty input.
+                    if xs.isEmpty || divisor <= 0 { continue }
                     let mean = xs.reduce(0, +) / n
                     let variance = xs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / divisor
                     out[id] = isStdev ? variance.squareRoot() : variance
                 }
-                return .real(out, nulls)
+                return .real(out, NullMask())
             }
         default:
             throw .unsupported("\(call.callee.name)()", at: at)

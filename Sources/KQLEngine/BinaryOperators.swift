@@ -14,6 +14,10 @@ extension ExpressionCompiler {
             {
                 if let fast = stringOperator(op, left, right) { return fast }
             }
+            // Comparing with a null constant is null; a null cell is unequal to a value.
+            if left.constant?.isNull == true || right.constant?.isNull == true {
+                return CompiledExpression(constant: .null(.bool))
+            }
             if let fast = numericComparison(op, left, right) { return fast }
             return rowwise(type: .bool, [left, right]) { values in
                 Self.compareValues(op, values[0], values[1])
@@ -59,8 +63,11 @@ extension ExpressionCompiler {
 
     static func compareValues(_ op: BinaryOperator, _ a: KQLValue, _ b: KQLValue) -> KQLValue {
         switch op {
-        case .equal: return ValueSemantics.equals(a, b).map(KQLValue.bool) ?? .null(.bool)
-        case .notEqual: return ValueSemantics.equals(a, b).map { .bool(!$0) } ?? .null(.bool)
+        case .equal, .notEqual:
+            let an = ValueSemantics.unwrap(a).isNull, bn = ValueSemantics.unwrap(b).isNull
+            let equal: Bool? = an || bn ? (an && bn ? nil : false) : ValueSemantics.equals(a, b)
+            guard let equal else { return .null(.bool) }
+            return .bool(op == .equal ? equal : !equal)
         default:
             guard let c = ValueSemantics.compare(a, b) else { return .null(.bool) }
             switch op {
@@ -164,7 +171,10 @@ extension ExpressionCompiler {
             values.withUnsafeBufferPointer { v in
                 for i in 0..<v.count { bits[i] = test(compare(v[i])) }
             }
-            return .column(.bool(bits, nulls))
+            guard nulls.hasNulls, op == .equal || op == .notEqual else { return .column(.bool(bits, nulls)) }
+            // A null cell is unequal to a value (ordering with null stays null).
+            for i in 0..<values.count where nulls.isNull(i) { bits[i] = op == .notEqual }
+            return .column(.bool(bits, NullMask()))
         }
         func cmp<T: Comparable>(_ a: T, _ b: T) -> Int { a < b ? -1 : (a == b ? 0 : 1) }
         /// Row by row, for vectors that are not the expected column (a constant at run time).

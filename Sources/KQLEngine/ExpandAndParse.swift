@@ -9,7 +9,7 @@ extension Evaluator {
     func mvExpand(_ expand: MvExpandOperator, parameters: [OperatorParameter], over table: KQLTable, scope: Scope) throws(KQLEngineError) -> KQLTable {
         let compiler = self.compiler(for: table, scope: scope)
         let batch = Batch(table)
-        let bagAsArray = parameters.first { $0.name == "bagexpansion" }?.value.asName?.name == "array"
+        let bagAsArray = parameters.contains { ($0.name == "bagexpansion" || $0.name == "kind") && $0.value.asName?.name == "array" }
         let indexName = parameters.first { $0.name == "with_itemindex" }?.value.asName?.name
         let limit = try expand.limit.map { e throws(KQLEngineError) in Int(try compiler.constantInteger(e)) } ?? Int.max
         var items: [(name: String, vector: Vector, type: KQLScalarType)] = []
@@ -99,20 +99,25 @@ extension Evaluator {
             bags.append(pairs)
             for pair in pairs where seen.insert(pair.key).inserted { keys.append(pair.key) }
         }
+        var ignored = Set<String>()
+        for argument in call.arguments where argument.name?.name == "ignoredProperties" {
+            guard case .dynamic(.array(let names))? = try compiler.compile(argument.value).constant else {
+                throw .semantic("ignoredProperties takes a dynamic array of names", at: argument.range.start)
+            }
+            for case .string(let name) in names { ignored.insert(name) }
+        }
         var columns = table.columns
         if let source = first.value.asName?.name { columns.removeAll { $0.name == source } }
         var declared: [String: KQLScalarType] = [:]
         for column in schema?.columns ?? [] { declared[column.name.name] = KQLScalarType(kqlName: column.type.name) }
-        for key in keys {
+        // Kusto orders the new columns by name and types each by its values.
+        for key in keys.sorted() where !ignored.contains(key) {
             let name = prefix + key
-            let type = declared[name] ?? .dynamic
+            let values = bags.map { bag in bag.first(where: { $0.key == key })?.value ?? .null }
+            let type = declared[name] ?? Self.commonType(of: values)
             var builder = KQLColumnBuilder(type: type)
-            for bag in bags {
-                if let value = bag.first(where: { $0.key == key })?.value {
-                    builder.append(type == .dynamic ? .dynamic(value) : DynamicAccess.value(from: value))
-                } else {
-                    builder.appendNull()
-                }
+            for value in values {
+                builder.append(type == .dynamic ? .dynamic(value) : DynamicAccess.value(from: value))
             }
             let column = KQLColumn(name: name, storage: builder.finish())
             if let index = columns.firstIndex(where: { $0.name == name }) { columns[index] = column } else { columns.append(column) }
@@ -120,13 +125,58 @@ extension Evaluator {
         return KQLTable(columns: columns, rowCount: table.rowCount)
     }
 
+    /// The type of a column made of dynamic values: their scalar type when all non-null values
+    /// share one (longs and reals make real), else dynamic.
+    static func commonType(of values: [KQLDynamic]) -> KQLScalarType {
+        var type: KQLScalarType?
+        for value in values {
+            let t: KQLScalarType
+            switch value {
+            case .null: continue
+            case .bool: t = .bool
+            case .long: t = .long
+            case .real: t = .real
+            case .string: t = .string
+            case .datetime: t = .datetime
+            case .timespan: t = .timespan
+            case .guid: t = .guid
+            case .array, .bag: return .dynamic
+            }
+            if let current = type, current != t {
+                if (current == .long && t == .real) || (current == .real && t == .long) { type = .real; continue }
+                return .dynamic
+            }
+            type = t
+        }
+        return type ?? .dynamic
+    }
+
     // MARK: parse
 
-    /// `parse [kind=simple|regex|relaxed] Source with Pattern`.
-    func parse(_ parse: ParseOperator, kind: Expression?, over table: KQLTable, scope: Scope, dropUnmatched: Bool, at: SourceLocation) throws(KQLEngineError) -> KQLTable {
+    /// `parse [kind=simple|regex|relaxed] [flags=…] Source with Pattern`. In `simple` and
+    /// `relaxed` modes each column takes text up to the next constant; in `regex` mode columns
+    /// and `*` are greedy unless `flags=U`. A value that does not convert to its column's type
+    /// nulls every column of the row (`simple`, `regex`) or just its own (`relaxed`).
+    func parse(_ parse: ParseOperator, kind: Expression?, flags: Expression?, over table: KQLTable, scope: Scope, dropUnmatched: Bool, at: SourceLocation) throws(KQLEngineError) -> KQLTable {
         let mode = kind?.asName?.name ?? "simple"
         guard mode == "simple" || mode == "regex" || mode == "relaxed" else { throw .unsupported("parse kind=\(mode)", at: at) }
-        var pattern = "^"
+        var options: NSRegularExpression.Options = [.dotMatchesLineSeparators]
+        var greedy = mode == "regex"
+        if let flags {
+            var text = flags.asName?.name ?? ""
+            if text.isEmpty { text = try compiler(columns: [], scope: scope).compile(flags).constant?.kqlString ?? "" }
+            for flag in text {
+                switch flag {
+                case "U": greedy.toggle()
+                case "i": options.insert(.caseInsensitive)
+                case "m": options.insert(.anchorsMatchLines)
+                case "s": break
+                default: throw .semantic("unknown parse flag '\(flag)'; use U, i, m or s", at: flags.range.start)
+                }
+            }
+        }
+        let any = greedy ? ".*" : ".*?"
+        var pattern = mode == "regex" ? "" : "^"
         var outputs: [(String, KQLScalarType)] = []
         for (i, element) in parse.pattern.enumerated() {
             let isLast = i == parse.pattern.count - 1
@@ -135,24 +185,27 @@ extension Evaluator {
                 let text = literal.value.map { ValueSemantics.unwrap($0).kqlString } ?? ""
                 pattern += mode == "regex" ? "(?:\(text))" : NSRegularExpression.escapedPattern(for: text)
             case .wildcard:
-                pattern += isLast ? ".*" : ".*?"
+                pattern += isLast && mode != "regex" ? ".*" : any
             case .column(let id, let typeName):
                 var type = KQLScalarType.string
                 if let typeName {
-                    guard let t = KQLScalarType(kqlName: typeName.name) else { throw .semantic("unknown type '\(typeName.name)'", at: typeName.range.start) }
+                    let name = typeName.name == "date" ? "datetime" : typeName.name
+                    guard let t = KQLScalarType(kqlName: name) else { throw .semantic("unknown type '\(typeName.name)'", at: typeName.range.start) }
                     type = t
                 }
                 outputs.append((id.name, type))
-                switch type {
-                case .long, .int: pattern += "(-?\\d+)"
-                case .real: pattern += "(-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)"
-                default: pattern += isLast ? "(.*)" : "(.*?)"
+                // A number column takes only a number, except in relaxed mode, where a value
+                // that does not convert is null and the rest of the row still parses.
+                switch (type, mode) {
+                case (.long, "simple"), (.int, "simple"), (.long, "regex"), (.int, "regex"): pattern += "(-?\\d+)"
+                case (.real, "simple"), (.real, "regex"): pattern += "(-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)"
+                default: pattern += isLast && mode != "regex" ? "(.*)" : "(\(any))"
                 }
             }
         }
-        if mode != "relaxed" { pattern += "$" }
+        if mode == "simple" { pattern += "$" }
         let regex: NSRegularExpression
-        do { regex = try NSRegularExpression(pattern: pattern, options: [.dotMatchesLineSeparators]) } catch {
+        do { regex = try NSRegularExpression(pattern: pattern, options: options) } catch {
             throw .semantic("the parse pattern is not a valid regular expression", at: at)
         }
         let compiled = try compiler(for: table, scope: scope).compile(parse.source)
@@ -162,16 +215,24 @@ extension Evaluator {
         for row in 0..<table.rowCount {
             let text = strings[row]
             let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text))
-            if match == nil, dropUnmatched { continue }
-            kept.append(row)
-            for (k, output) in outputs.enumerated() {
-                guard let match, let range = Range(match.range(at: k + 1), in: text) else { builders[k].appendNull(); continue }
-                let piece = String(text[range])
-                if output.1 == .string {
-                    builders[k].append(string: piece)
-                } else {
-                    builders[k].append((try? KQLValue(text: piece, as: output.1)) ?? .null(of: output.1))
+            var values: [KQLValue]? = match.map { match in
+                outputs.enumerated().map { k, output in
+                    guard let range = Range(match.range(at: k + 1), in: text) else { return .null(of: output.1) }
+                    let piece = String(text[range])
+                    if output.1 == .string { return .string(piece) }
+                    if output.1 == .datetime { return DateParsing.parse(piece).map(KQLValue.datetime) ?? .null(.datetime) }
+                    return (try? KQLValue(text: piece, as: output.1)) ?? .null(output.1)
                 }
+            }
+            if mode != "relaxed", let current = values,
+               zip(current, outputs).contains(where: { $0.isNull && $1.1 != .string })
+            {
+                values = nil
+            }
+            if values == nil, dropUnmatched { continue }
+            kept.append(row)
+            for k in outputs.indices {
+                if let values { builders[k].append(values[k]) } else { builders[k].appendNull() }
             }
         }
         var columns = (dropUnmatched ? table.gather(kept) : table).columns

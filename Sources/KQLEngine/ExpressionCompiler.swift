@@ -180,9 +180,19 @@ struct ExpressionCompiler {
                 return .column(builder.finish())
             }
         case "row_number":
+            // row_number([start [, restart]]): counts from start, back to start where restart is true.
             let start = try call.arguments.first.map { arg throws(KQLEngineError) in try constantInteger(arg.value) } ?? 1
-            return CompiledExpression(type: .long) { batch in
-                .column(.long((0..<batch.count).map { start + Int64($0) }, NullMask()))
+            let restart = call.arguments.count > 1 ? try compile(call.arguments[1].value) : nil
+            return CompiledExpression(type: .long) { batch throws(KQLEngineError) in
+                let restarts = try restart.map { r throws(KQLEngineError) in Truth(try r(batch), count: batch.count) }
+                var numbers = [Int64](repeating: 0, count: batch.count)
+                var current = start
+                for row in 0..<batch.count {
+                    if row > 0 { current += 1 }
+                    if let restarts, row > 0, restarts[row] == true { current = start }
+                    numbers[row] = current
+                }
+                return .column(.long(numbers, NullMask()))
             }
         case "prev", "next":
             guard !call.arguments.isEmpty else { throw .semantic("\(name)() takes a column", at: at) }

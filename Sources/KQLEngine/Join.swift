@@ -167,24 +167,32 @@ extension Evaluator {
         }
         let inner = parameters.first { $0.name == "kind" }?.value.asName?.name == "inner"
         let source = parameters.first { $0.name == "withsource" }?.value.asName?.name
-        // The output schema: every column by name (outer) or those in all tables (inner).
-        var schema: [(name: String, type: KQLScalarType)] = []
+        // The output schema: every column by name (outer) or those in all tables (inner); a name
+        // that comes with several types gives one column per type, `x_long`, `x_int`.
+        var typesByName: [String: [KQLScalarType]] = [:]
+        var order: [String] = []
         for (_, table) in tables {
             for column in table.columns {
-                if let i = schema.firstIndex(where: { $0.name == column.name }) {
-                    if schema[i].type != column.type { schema[i].type = ValueSemantics.commonType([schema[i].type, column.type]) }
-                } else {
-                    schema.append((column.name, column.type))
-                }
+                if typesByName[column.name] == nil { order.append(column.name) }
+                if !(typesByName[column.name]?.contains(column.type) ?? false) { typesByName[column.name, default: []].append(column.type) }
+            }
+        }
+        var schema: [(name: String, type: KQLScalarType, source: String)] = []
+        for name in order {
+            let types = typesByName[name]!
+            for type in types {
+                schema.append((types.count == 1 ? name : "\(name)_\(type.rawValue)", type, name))
             }
         }
         if inner {
-            schema = schema.filter { column in tables.allSatisfy { $0.table.columns.contains { $0.name == column.name } } }
+            schema = schema.filter { column in tables.allSatisfy { $0.table.columns.contains { $0.name == column.source && $0.type == column.type } } }
         }
-        if let source { schema.insert((source, .string), at: 0) }
+        if let source {
+            schema.insert((ColumnNaming.unique(source, avoiding: schema.map(\.name)), .string, ""), at: 0)
+        }
         var builders = schema.map { KQLColumnBuilder(type: $0.type) }
         for (label, table) in tables {
-            let indices = schema.map { column in table.columns.firstIndex { $0.name == column.name } }
+            let indices = schema.map { column in table.columns.firstIndex { $0.name == column.source && $0.type == column.type } }
             for (i, index) in indices.enumerated() {
                 if i == 0, source != nil {
                     for _ in 0..<table.rowCount { builders[0].append(string: label) }

@@ -163,7 +163,9 @@ extension Evaluator {
             }
             return builder.finish()
         case .parse(let parse):
-            return try self.parse(parse, kind: op.parameter("kind"), over: table, scope: scope, dropUnmatched: op.name == "parse-where", at: at)
+            return try self.parse(
+                parse, kind: op.parameter("kind"), flags: op.parameter("flags"), over: table, scope: scope,
+                dropUnmatched: op.name == "parse-where", at: at)
         case .datatable, .print, .range, .externaldata, .search, .find:
             throw .unsupported("\(op.name) after a pipe", at: at)
         case .partition(let partition):
@@ -281,7 +283,8 @@ extension Evaluator {
             let compiled = try compiler.compile(item.expression)
             let names = try targetNames(item, taken: current.columns.map(\.name), generator: &generator)
             let storage = try compiled(Batch(current)).storage(count: current.rowCount, type: compiled.type)
-            var columns = current.columns
+            // Kusto drops a column that extend assigns again and appends the new one.
+            var columns = current.columns.filter { !names.contains($0.name) }
             try appendColumns(names, storage: storage, type: compiled.type, to: &columns, at: item.range.start)
             current = KQLTable(columns: columns, rowCount: table.rowCount)
         }

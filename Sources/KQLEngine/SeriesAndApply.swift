@@ -93,13 +93,16 @@ extension Evaluator {
             let compiled = try Aggregates.compile(aggregate.column, compiler: compiler, byNames: Set(keyNames))
             let fallback = try aggregate.defaultValue.flatMap { e throws(KQLEngineError) in try compiler.compile(e).constant } ?? .long(0)
             let storages = try compiled.run(filtered, cells)
+            var occupied = [Bool](repeating: false, count: groups.count * binCount)
+            for id in cells.ids { occupied[id] = true }
             for (column, storage) in zip(compiled.columns, storages) {
                 var arrays: [KQLDynamic] = []
                 for g in 0..<groups.count {
                     var items: [KQLDynamic] = []
                     for b in 0..<binCount {
-                        let value = storage.value(at: g * binCount + b)
-                        items.append(DynamicAccess.dynamic(from: value.isNull ? fallback : value))
+                        let cell = g * binCount + b
+                        let value = storage.value(at: cell)
+                        items.append(DynamicAccess.dynamic(from: value.isNull || !occupied[cell] ? fallback : value))
                     }
                     arrays.append(.array(items))
                 }

@@ -139,7 +139,11 @@ enum ValueSemantics {
             case .subtract: return .long(x &- y)
             case .multiply: return .long(x &* y)
             case .divide: return y == 0 ? .null(.long) : .long(x.dividedReportingOverflow(by: y).partialValue)
-            default: return y == 0 ? .null(.long) : .long(x.remainderReportingOverflow(dividingBy: y).partialValue)
+            default:
+                // Kusto's modulo is never negative.
+                guard y != 0 else { return .null(.long) }
+                let r = x.remainderReportingOverflow(dividingBy: y).partialValue
+                return .long(r < 0 ? r &+ (y < 0 ? -y : y) : r)
             }
         }
         if case .decimal = type, let x = decimal(a), let y = decimal(b) {
@@ -157,7 +161,9 @@ enum ValueSemantics {
         case .subtract: return .real(x - y)
         case .multiply: return .real(x * y)
         case .divide: return .real(x / y)
-        default: return .real(x.truncatingRemainder(dividingBy: y))
+        default:
+            let r = x.truncatingRemainder(dividingBy: y)
+            return .real(r < 0 ? r + abs(y) : r)
         }
     }
 
