@@ -38,6 +38,9 @@ struct ExpressionCompiler {
     let evaluator: Evaluator
     let columns: [(name: String, type: KQLScalarType)]
     let scope: Scope
+    /// Whether a name that is no column and no `let` is a null (as in `find`, whose predicate
+    /// runs over tables that lack some of its columns) rather than an error.
+    var missingNamesAreNull = false
 
     init(evaluator: Evaluator, columns: [(name: String, type: KQLScalarType)], scope: Scope) {
         self.evaluator = evaluator
@@ -136,6 +139,7 @@ struct ExpressionCompiler {
         case .function:
             throw .semantic("'\(name)' is a function; call it with arguments", at: identifier.range.start)
         case nil:
+            if missingNamesAreNull { return CompiledExpression(constant: .null(.dynamic), type: .dynamic) }
             let hint = HuntingSchema.closestMatch(to: name, in: columns.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
             throw .semantic("unknown column or name '\(name)'\(hint)", at: identifier.range.start)
         }

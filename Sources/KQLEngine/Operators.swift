@@ -56,13 +56,51 @@ extension Evaluator {
             return try union(operands, first: nil, parameters: op.parameters, scope: scope, at: at)
         case .externaldata:
             throw .unsupported("externaldata (it reads from the network)", at: at)
-        case .search, .find:
+        case .find(let find):
+            return try self.find(find, parameters: op.parameters, scope: scope, at: at)
+        case .search:
             throw .unsupported(op.name, at: at)
         case .evaluate(let evaluate):
             throw .unsupported("evaluate \(Self.pluginName(evaluate)) as a source", at: at)
         default:
             throw .unsupported(op.name, at: at)
         }
+    }
+
+    /// `find in (Tables) where Predicate project Columns`: the rows of each table that match,
+    /// with `source_` naming the table; a column a table lacks is null there (in the predicate
+    /// too). Without `project` Kusto packs the other columns into `pack_`, which is not supported.
+    func find(_ find: FindOperator, parameters: [OperatorParameter], scope: Scope, at: SourceLocation) throws(KQLEngineError) -> KQLTable {
+        guard case .columns(let projected)? = find.projection else {
+            throw .unsupported("find without an explicit project list", at: at)
+        }
+        let names = try projected.map { e throws(KQLEngineError) -> String in
+            guard let name = e.asName?.name else { throw .unsupported("find project of an expression", at: e.range.start) }
+            return name
+        }
+        var tables: [(String, KQLTable)] = []
+        for expression in find.tables ?? engine.tableNames.map({ Expression(.name(Identifier($0))) }) {
+            let label = expression.asName?.name ?? expression.description
+            tables.append((label, try evaluateTabularArgument(expression, scope: scope)))
+        }
+        let sourceName = parameters.first { $0.name == "withsource" }?.value.asName?.name ?? "source_"
+        var schema: [(name: String, type: KQLScalarType)] = [(sourceName, .string)]
+        for name in names {
+            let type = tables.lazy.compactMap { $0.1.columns.first { $0.name == name }?.type }.first ?? .string
+            schema.append((name, type))
+        }
+        var builder = KQLTableBuilder(schema: schema)
+        for (label, table) in tables {
+            var compiler = self.compiler(for: table, scope: scope)
+            compiler.missingNamesAreNull = true
+            let predicate = try compiler.compile(find.predicate)
+            let truth = Truth(try predicate(Batch(table)), count: table.rowCount)
+            let indices = names.map { name in table.columns.firstIndex { $0.name == name } }
+            for row in 0..<table.rowCount where truth[row] == true {
+                builder.appendRow([.string(label)] + indices.map { $0.map { table.columns[$0][row] } ?? .null(.string) })
+            }
+        }
+        return builder.finish()
     }
 
     static func pluginName(_ evaluate: EvaluateOperator) -> String {
@@ -359,10 +397,12 @@ extension Evaluator {
         for (i, vector) in keyVectors.enumerated() {
             columns.append(KQLColumn(name: keyNames[i], storage: vector.storage(count: table.rowCount, type: keys[i].type).gather(grouping.firstRows)))
         }
-        for aggregate in aggregates {
+        for (index, aggregate) in aggregates.enumerated() {
             let storages = try aggregate.run(batch, grouping)
-            for (column, storage) in zip(aggregate.columns, storages) {
-                let name = ColumnNaming.unique(column.name, avoiding: columns.map(\.name))
+            var tuple: [String] = []
+            if case .tuple(let ids)? = summarize.aggregates[index].target { tuple = ids.map(\.name) }
+            for (k, (column, storage)) in zip(aggregate.columns, storages).enumerated() {
+                let name = ColumnNaming.unique(k < tuple.count ? tuple[k] : column.name, avoiding: columns.map(\.name))
                 columns.append(KQLColumn(name: name, storage: storage))
             }
         }
