@@ -199,6 +199,8 @@ extension Evaluator {
                 switch (type, mode) {
                 case (.long, "simple"), (.int, "simple"), (.long, "regex"), (.int, "regex"): pattern += "(-?\\d+)"
                 case (.real, "simple"), (.real, "regex"): pattern += "(-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)"
+                case (.long, _), (.int, _): pattern += "(-?\\d+|.*?)"
+                case (.real, _): pattern += "(-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?|.*?)"
                 default: pattern += isLast && mode != "regex" ? "(.*)" : "(\(any))"
                 }
             }
