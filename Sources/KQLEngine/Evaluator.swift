@@ -7,6 +7,9 @@ final class Evaluator {
     let context: EvaluationContext
     /// Nesting of function calls, to stop a function that calls itself.
     private var depth = 0
+    /// Whether the rows the current operator reads are serialized (ordered), which
+    /// `row_number()`, `prev()` and `next()` need.
+    var inputIsSerialized = true
 
     init(engine: KQLEngine) {
         self.engine = engine
@@ -94,6 +97,18 @@ final class Evaluator {
             if case .function(let definition, _) = scope[call.name] { return Self.bodyIsTabular(definition) }
             return false
         default: return false
+        }
+    }
+
+    /// Whether an operator's output is serialized: `sort`, `top` and `serialize` make it so; row
+    /// by row operators keep what they got; the others (summarize, join, union, …) do not.
+    static func keepsSerialization(_ op: PipeOperator, input: Bool) -> Bool {
+        switch op.kind {
+        case .sort, .top, .serialize, .getschema: true
+        case .where, .project, .projectAway, .projectKeep, .projectRename, .projectReorder, .extend, .take, .parse,
+             .mvExpand, .render, .as, .sample, .count:
+            input
+        default: false
         }
     }
 
@@ -256,19 +271,27 @@ final class Evaluator {
     // MARK: Tabular expressions
 
     func evaluate(_ tabular: TabularExpression, scope: Scope, input: KQLTable? = nil) throws(KQLEngineError) -> KQLTable {
+        let outer = inputIsSerialized
+        defer { inputIsSerialized = outer }
         var table: KQLTable
+        var serialized: Bool
         var operators = tabular.operators[...]
         switch tabular.source {
         case .expression(let expression)?:
             table = try evaluateTabularArgument(expression, scope: scope)
+            serialized = false
         case .operator(let op)?:
             table = try applySource(op, scope: scope)
+            serialized = op.name == "datatable" || op.name == "range" || op.name == "print"
         case nil:
             guard let input else { throw .semantic("this subquery has no input", at: tabular.range.start) }
             table = input
+            serialized = outer
         }
         while let op = operators.popFirst() {
+            inputIsSerialized = serialized
             table = try apply(op, to: table, scope: scope)
+            serialized = Self.keepsSerialization(op, input: serialized)
         }
         return table
     }

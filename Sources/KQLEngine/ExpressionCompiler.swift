@@ -153,6 +153,9 @@ struct ExpressionCompiler {
         if case .function(let definition, let box) = scope[name] {
             return try evaluator.callScalarFunction(definition, in: box.scope, arguments: call.arguments, compiler: self, at: at)
         }
+        if name == "row_number" || name == "prev" || name == "next", !evaluator.inputIsSerialized {
+            throw .semantic("\(name)() needs serialized rows: add `| serialize` or `| sort by …` before it", at: at)
+        }
         switch name {
         case "toscalar":
             guard let first = call.arguments.first else { throw .semantic("toscalar() takes a tabular expression", at: at) }
