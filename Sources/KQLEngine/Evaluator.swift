@@ -280,6 +280,13 @@ final class Evaluator {
         case .expression(let expression)?:
             table = try evaluateTabularArgument(expression, scope: scope)
             serialized = false
+            // A database table is cut to the columns the pipeline can read.
+            if engine.pruneColumns, let id = expression.asName, scope[id.name] == nil,
+               let needed = ColumnPruning.neededColumns(tabular.operators[...], scope: scope),
+               needed.count < table.columns.count
+            {
+                table = KQLTable(columns: table.columns.filter { needed.contains($0.name) }, rowCount: table.rowCount)
+            }
         case .operator(let op)?:
             table = try applySource(op, scope: scope)
             serialized = op.name == "datatable" || op.name == "range" || op.name == "print"

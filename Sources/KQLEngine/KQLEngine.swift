@@ -18,6 +18,9 @@ public struct KQLEngine: Sendable {
     /// The instant `now()` and `ago()` count from.
     public let now: KQLDateTime
     let resolve: TableResolver
+    /// Whether source tables are cut to the columns a pipeline reads (see `ColumnPruning`);
+    /// tests turn it off to check that it never changes a result.
+    var pruneColumns = true
 
     /// An engine over tables produced on demand (generated or loaded lazily).
     public init(tableNames: [String], now: KQLDateTime, table: @escaping TableResolver) {

@@ -77,6 +77,33 @@ import Testing
         #expect(withoutUnsupported >= 0.85, "\(report)")
     }
 
+    /// Cutting source tables to the columns a query reads never changes a result: every eligible
+    /// corpus query gives the same table (or the same error) with and without it.
+    @Test func columnPruningNeverChangesAResult() throws {
+        let sampleTables = Set(Self.tables.keys)
+        let pruned = KQLEngine(tables: Self.tables, now: SampleTenantConfiguration.defaultEnd)
+        var full = pruned
+        full.pruneColumns = false
+        var compared = 0
+        for file in PackagePaths.corpusFiles {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            let mentioned = Self.tablesMentioned(in: text)
+            guard !mentioned.isEmpty, mentioned.isSubset(of: sampleTables), !text.lowercased().contains("externaldata") else { continue }
+            let a = Result { () throws(KQLEngineError) in try pruned.run(text) }
+            let b = Result { () throws(KQLEngineError) in try full.run(text) }
+            switch (a, b) {
+            case let (.success(x), .success(y)):
+                #expect(x == y, "\(file.lastPathComponent)")
+                compared += 1
+            case let (.failure(x), .failure(y)):
+                #expect(x.kind == y.kind, "\(file.lastPathComponent): \(x) vs \(y)")
+            default:
+                Issue.record("\(file.lastPathComponent): \(a) vs \(b)")
+            }
+        }
+        #expect(compared > 100)
+    }
+
     /// The feature named by an unsupported error, without argument details.
     static func feature(_ message: String) -> String { message }
 }

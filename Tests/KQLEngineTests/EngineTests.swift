@@ -75,3 +75,14 @@ import Testing
         #expect(rows(result) == [["2"]])
     }
 }
+
+extension EngineTests {
+    @Test func pruningKeepsJoinRenaming() throws {
+        let query = "Events | join kind=inner (Events | project DeviceName, Size) on DeviceName | project DeviceName1, Size1"
+        var full = KQLEngine(tables: ["Events": Self.events], now: Self.now)
+        full.pruneColumns = false
+        let pruned = try run(query)
+        #expect(pruned == (try full.run(query)))
+        #expect(pruned.schema.map(\.name) == ["DeviceName1", "Size1"])
+    }
+}
