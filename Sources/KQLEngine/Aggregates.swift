@@ -28,7 +28,7 @@ enum Aggregates {
         while case .parenthesized(let inner) = expression.kind { expression = inner }
         let at = expression.range.start
         guard case .call(let call) = expression.kind, isAggregate(call.name) else {
-            throw .semantic("summarize needs an aggregation such as count() or dcount(X) here; found \(expression)", at: at)
+            return try compileExpressionOfAggregates(item, expression: expression, compiler: compiler, byNames: byNames)
         }
         let name = call.name
         let args = call.arguments.map(\.value)
@@ -149,7 +149,8 @@ enum Aggregates {
                     outputs.append((columnName, try compiler.compile(rhs)))
                     continue
                 }
-                if outputs.contains(where: { $0.0 == columnName }) { continue }
+                // A name taken (by the maximand's own name, or another output) gets a suffix.
+                columnName = ColumnNaming.unique(columnName, avoiding: outputs.map(\.0))
                 outputs.append((columnName, try compiler.compile(expression)))
             }
             let compiledOutputs = outputs
@@ -290,6 +291,60 @@ enum Aggregates {
             }
         default:
             throw .unsupported("\(call.callee.name)()", at: at)
+        }
+    }
+
+    /// `countif(x) * 100.0 / count()`, `tostring(make_set(x))`: the aggregations inside are computed
+    /// per group, then the expression around them is evaluated over the groups.
+    static func compileExpressionOfAggregates(
+        _ item: ColumnExpression, expression: Expression, compiler: ExpressionCompiler, byNames: Set<String>
+    ) throws(KQLEngineError) -> CompiledAggregate {
+        var inner: [CompiledAggregate] = []
+        var failure: KQLEngineError?
+        func rewrite(_ e: Expression) -> Expression {
+            var e = e
+            switch e.kind {
+            case .call(let call) where isAggregate(call.name):
+                do throws(KQLEngineError) {
+                    let name = "__aggregate_\(inner.count)"
+                    let compiled = try compile(ColumnExpression(target: .name(Identifier(name)), expression: e), compiler: compiler, byNames: byNames)
+                    guard compiled.columns.count == 1 else { throw .unsupported("\(call.name)() with several outputs inside an expression", at: e.range.start) }
+                    inner.append(compiled)
+                    return Expression(.name(Identifier(name)), range: e.range)
+                } catch {
+                    failure = failure ?? error
+                    return e
+                }
+            case .call(var call):
+                call.arguments = call.arguments.map { var a = $0; a.value = rewrite(a.value); return a }
+                e.kind = .call(call)
+            case .binary(let op, let a, let b, let spelling): e.kind = .binary(op, rewrite(a), rewrite(b), spelling: spelling)
+            case .unary(let op, let a): e.kind = .unary(op, rewrite(a))
+            case .parenthesized(let a): e.kind = .parenthesized(rewrite(a))
+            case .between(let v, let lo, let hi, let negated, let spelling):
+                e.kind = .between(rewrite(v), lower: rewrite(lo), upper: rewrite(hi), negated: negated, spelling: spelling)
+            case .member(let base, let member): e.kind = .member(rewrite(base), member)
+            case .index(let base, let index): e.kind = .index(rewrite(base), rewrite(index))
+            case .list(let items): e.kind = .list(items.map(rewrite))
+            default: break
+            }
+            return e
+        }
+        let rewritten = rewrite(expression)
+        if let failure { throw failure }
+        guard !inner.isEmpty else {
+            throw .semantic("summarize needs an aggregation such as count() or dcount(X) here; found \(expression)", at: expression.range.start)
+        }
+        let innerColumns = inner.map { $0.columns[0] }
+        let outer = try ExpressionCompiler(evaluator: compiler.evaluator, columns: innerColumns, scope: compiler.scope).compile(rewritten)
+        let name: String = if case .name(let t)? = item.target { t.name } else { "Column1" }
+        return CompiledAggregate(columns: [(name, outer.type)]) { batch, g throws(KQLEngineError) in
+            var columns: [KQLColumn] = []
+            for (aggregate, column) in zip(inner, innerColumns) {
+                columns.append(KQLColumn(name: column.name, storage: try aggregate.run(batch, g)[0]))
+            }
+            let groups = KQLTable(columns: columns, rowCount: g.count)
+            return [try outer(Batch(groups)).storage(count: g.count, type: outer.type)]
         }
     }
 

@@ -14,10 +14,6 @@ extension ExpressionCompiler {
             {
                 if let fast = stringOperator(op, left, right) { return fast }
             }
-            // Comparing with a null constant is null; a null cell is unequal to a value.
-            if left.constant?.isNull == true || right.constant?.isNull == true {
-                return CompiledExpression(constant: .null(.bool))
-            }
             if let fast = numericComparison(op, left, right) { return fast }
             return rowwise(type: .bool, [left, right]) { values in
                 Self.compareValues(op, values[0], values[1])

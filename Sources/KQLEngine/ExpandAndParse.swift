@@ -17,7 +17,9 @@ extension Evaluator {
             let compiled = try compiler.compile(item.column.expression)
             let name: String
             if case .name(let id)? = item.column.target { name = id.name } else {
-                guard let derived = ColumnNaming.derivedName(item.column.expression) else {
+                // An unnamed expression takes the name of the column it expands
+                // (`mv-expand split(Names, ",")` replaces Names).
+                guard let derived = ColumnNaming.derivedName(item.column.expression) ?? Self.firstColumnName(item.column.expression) else {
                     throw .semantic("name the expanded expression: mv-expand Name = …", at: item.range.start)
                 }
                 name = derived
@@ -64,6 +66,15 @@ extension Evaluator {
             columns.append(KQLColumn(name: indexName, storage: .long(itemIndexes, NullMask())))
         }
         return KQLTable(columns: columns, rowCount: sourceRows.count)
+    }
+
+    /// The first column name inside a call's arguments.
+    static func firstColumnName(_ expression: Expression) -> String? {
+        guard case .call(let call) = expression.kind else { return nil }
+        for argument in call.arguments {
+            if let name = ColumnNaming.derivedName(argument.value) ?? firstColumnName(argument.value) { return name }
+        }
+        return nil
     }
 
     // MARK: evaluate

@@ -162,9 +162,8 @@ struct ExpressionCompiler {
             let table = try evaluator.evaluateTabularArgument(first.value, scope: scope)
             return CompiledExpression(constant: Self.scalar(of: table))
         case "column_ifexists":
-            guard call.arguments.count == 2, case .literal(let literal) = call.arguments[0].value.kind,
-                  case .string(let column)? = literal.value
-            else { throw .semantic("column_ifexists() takes a column name and a default value", at: at) }
+            guard call.arguments.count == 2, case .string(let column)? = try compile(call.arguments[0].value).constant.map(ValueSemantics.unwrap)
+            else { throw .semantic("column_ifexists() takes a constant column name and a default value", at: at) }
             if let index = columnIndex(column) {
                 let type = columns[index].type
                 return CompiledExpression(type: type) { batch in .column(batch.column(index)) }
@@ -269,13 +268,14 @@ struct ExpressionCompiler {
         }
     }
 
-    /// Arguments may name a type (`typeof(string)` in `extract(…, typeof(long))`): that becomes a
-    /// string constant with the type's name.
+    /// Arguments may name a type (`typeof(long)` in `extract(…, typeof(long))`): that becomes a
+    /// typed null of the type, so the function's result type follows it.
     private func compileArgument(_ expression: Expression) throws(KQLEngineError) -> CompiledExpression {
         if case .call(let call) = expression.kind, call.name == "typeof", call.arguments.count == 1,
-           let type = call.arguments[0].value.asName
+           let name = call.arguments[0].value.asName
         {
-            return CompiledExpression(constant: .string(type.name))
+            guard let type = KQLScalarType(kqlName: name.name) else { throw .semantic("unknown type '\(name.name)'", at: name.range.start) }
+            return CompiledExpression(constant: .null(of: type), type: type)
         }
         return try compile(expression)
     }

@@ -181,7 +181,10 @@ extension Evaluator {
         for name in order {
             let types = typesByName[name]!
             for type in types {
-                schema.append((types.count == 1 ? name : "\(name)_\(type.rawValue)", type, name))
+                let wanted = types.count == 1 ? name : "\(name)_\(type.rawValue)"
+                // A suffixed name that another table's column already has gets a number.
+                let taken = schema.map(\.name) + (types.count == 1 ? [] : order)
+                schema.append((types.count == 1 ? wanted : ColumnNaming.unique(wanted, avoiding: taken), type, name))
             }
         }
         if inner {

@@ -86,3 +86,24 @@ extension EngineTests {
         #expect(pruned.schema.map(\.name) == ["DeviceName1", "Size1"])
     }
 }
+
+extension EngineTests {
+    @Test func expressionsOverAggregates() throws {
+        let result = try run("Events | summarize Share = countif(FileName =~ 'powershell.exe') * 100.0 / count(), Next = count() + 1")
+        #expect(result.schema.map(\.name) == ["Share", "Next"])
+        #expect(result[0, 0] == .real(50))
+        #expect(result[0, 1] == .long(5))
+    }
+
+    @Test func argMaxWithATargetNumbersTheClashingOutput() throws {
+        // `Size = arg_max(Timestamp, Size)`: the target names the maximand, the returned Size becomes Size1.
+        let result = try run("Events | summarize Size = arg_max(Timestamp, Size) by DeviceName | where DeviceName == 'pc-2'")
+        #expect(result.schema.map(\.name) == ["DeviceName", "Size", "Size1"])
+        #expect(result[0, 2] == .long(20))
+    }
+
+    @Test func mvExpandOfAnUnnamedCallTakesItsColumnsName() throws {
+        let result = try run("print Names = 'a,b' | mv-expand split(Names, ',') | project Names = tostring(Names)")
+        #expect(rows(result) == [["a"], ["b"]])
+    }
+}
