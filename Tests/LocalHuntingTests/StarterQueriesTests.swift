@@ -11,7 +11,7 @@ import Testing
 /// give findings on the default tenant, and a tenant without stories gives none.
 @Suite struct StarterQueriesTests {
     /// Queries that find nothing on the default tenant, as some do in real life.
-    static let expectedEmpty: Set<String> = ["dll-sideloading-user-writable", "identity-logons-from-many-devices"]
+    static let expectedEmpty: Set<String> = ["defense-evasion/dll-sideloading-user-writable", "lateral-movement/identity-logons-from-many-devices"]
 
     static let queries: [BoundQuery] = {
         let catalog = QueryLoader().load(paths: [PackagePaths.queries.path])
