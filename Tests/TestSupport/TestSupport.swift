@@ -51,3 +51,12 @@ public final class TemporaryFolder {
         return full
     }
 }
+
+/// Runs blocking or CPU-heavy work on a thread of its own and awaits it, so it never holds one of
+/// the cooperative pool's few threads (on a 2-core machine, two busy tests would starve the
+/// emulator's handlers in the tests running beside them).
+public func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}

@@ -2,13 +2,6 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Runs blocking work on a thread of its own and awaits it.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
-    }
-}
-
 /// Runs the built `hunt` binary, as a user would.
 struct Hunt {
     struct Result {
