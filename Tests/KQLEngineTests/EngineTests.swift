@@ -107,3 +107,10 @@ extension EngineTests {
         #expect(rows(result) == [["a"], ["b"]])
     }
 }
+
+extension EngineTests {
+    @Test func octalEscapesInRegexesAreRE2s() throws {
+        let result = try run(#"print a = replace_regex("a1b", @"\061", "X"), b = replace(@"\0", "", "x")"#)
+        #expect(rows(result) == [["aXb", "x"]])
+    }
+}

@@ -56,6 +56,21 @@ struct KQLRegex: Sendable {
                     out.append(contentsOf: bytes[start..<i])
                     continue
                 }
+                // RE2's octal escapes (`\0`, `\012`): ICU reads them only as `\0ooo`, so
+                // they become `\x{…}`.
+                if i + 1 < bytes.count, bytes[i + 1] >= UInt8(ascii: "0"), bytes[i + 1] <= UInt8(ascii: "7"),
+                   bytes[i + 1] == UInt8(ascii: "0") || (i + 2 < bytes.count && (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(bytes[i + 2]))
+                {
+                    var j = i + 1
+                    var value = 0
+                    while j < bytes.count, j < i + 4, (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(bytes[j]) {
+                        value = value * 8 + Int(bytes[j] - UInt8(ascii: "0"))
+                        j += 1
+                    }
+                    out.append(contentsOf: "\\x{\(String(value, radix: 16))}".utf8)
+                    i = j
+                    continue
+                }
                 out.append(byte)
                 if i + 1 < bytes.count { out.append(bytes[i + 1]) }
                 i += 2
