@@ -11,8 +11,22 @@ import KQL
 /// to that point is kept, which over-approximates safely; after a `join`, a referenced `X1` also
 /// keeps `X`, so the renaming of clashing columns stays the same.
 enum ColumnPruning {
+    /// The table without the columns not in `needed` (the same table when all are needed).
+    static func cut(_ table: KQLTable, to needed: Set<String>) -> KQLTable {
+        guard table.columns.contains(where: { !needed.contains($0.name) }) else { return table }
+        return KQLTable(columns: table.columns.filter { needed.contains($0.name) }, rowCount: table.rowCount)
+    }
+
     /// The columns to keep, or `nil` to keep them all.
     static func neededColumns(_ operators: ArraySlice<PipeOperator>, scope: Scope) -> Set<String>? {
+        neededColumnsAndExtent(operators, scope: scope)?.names
+    }
+
+    /// The columns to keep and how many operators (from the first) they hold for: up to and
+    /// including the one that fixes the output columns. Operators after it must get no set.
+    static func neededColumnsAndExtent(_ operators: ArraySlice<PipeOperator>, scope: Scope) -> (names: Set<String>, extent: Int)? {
+        var extent = 0
+        func done() -> (names: Set<String>, extent: Int)? { finish().map { ($0, extent) } }
         var names = Set<String>()
         var sawJoin = false
         var blocked = false
@@ -62,6 +76,7 @@ enum ColumnPruning {
         }
 
         for op in operators {
+            extent += 1
             switch op.kind {
             case .where(let predicate): visit(predicate)
             case .extend(let items), .serialize(let items): visit(items)
@@ -76,21 +91,21 @@ enum ColumnPruning {
             case .projectRename(let items): visit(items)
             case .project(let items):
                 visit(items)
-                return finish()
+                return done()
             case .summarize(let summarize):
                 visit(summarize.aggregates)
                 visit(summarize.groups)
-                return finish()
+                return done()
             case .distinct(let items):
                 visit(items)
-                return finish()
+                return done()
             case .count:
-                return finish()
+                return done()
             case .makeSeries(let series):
                 series.aggregates.forEach { visit([$0.column]) }
                 visit(series.axis)
                 visit(series.groups)
-                return finish()
+                return done()
             default:
                 return nil
             }

@@ -276,16 +276,15 @@ final class Evaluator {
         var table: KQLTable
         var serialized: Bool
         var operators = tabular.operators[...]
+        let pruning = engine.pruneColumns ? ColumnPruning.neededColumnsAndExtent(tabular.operators[...], scope: scope) : nil
+        let needed = pruning?.names
         switch tabular.source {
         case .expression(let expression)?:
             table = try evaluateTabularArgument(expression, scope: scope)
             serialized = false
             // A database table is cut to the columns the pipeline can read.
-            if engine.pruneColumns, let id = expression.asName, scope[id.name] == nil,
-               let needed = ColumnPruning.neededColumns(tabular.operators[...], scope: scope),
-               needed.count < table.columns.count
-            {
-                table = KQLTable(columns: table.columns.filter { needed.contains($0.name) }, rowCount: table.rowCount)
+            if let needed, let id = expression.asName, scope[id.name] == nil {
+                table = ColumnPruning.cut(table, to: needed)
             }
         case .operator(let op)?:
             table = try applySource(op, scope: scope)
@@ -295,9 +294,13 @@ final class Evaluator {
             table = input
             serialized = outer
         }
+        var position = 0
         while let op = operators.popFirst() {
             inputIsSerialized = serialized
-            table = try apply(op, to: table, scope: scope)
+            position += 1
+            // Only the operators up to the one that fixes the output read from `needed`.
+            let opNeeded = pruning.flatMap { position <= $0.extent ? $0.names : nil }
+            table = try apply(op, to: table, scope: scope, needed: opNeeded)
             serialized = Self.keepsSerialization(op, input: serialized)
         }
         return table

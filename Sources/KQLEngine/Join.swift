@@ -7,8 +7,10 @@ extension Evaluator {
 
     /// `join` and `lookup`: a hash join on the `on` keys with Kusto's kinds and column renaming.
     func join(
-        _ join: JoinOperator, parameters: [OperatorParameter], left: KQLTable, scope: Scope, isLookup: Bool, at: SourceLocation
+        _ join: JoinOperator, parameters: [OperatorParameter], left fullLeft: KQLTable, scope: Scope, isLookup: Bool,
+        needed: Set<String>? = nil, at: SourceLocation
     ) throws(KQLEngineError) -> KQLTable {
+        var left = fullLeft
         var kind: JoinKind = isLookup ? .leftouter : .innerunique
         if let parameter = parameters.first(where: { $0.name == "kind" }) {
             let text = parameter.value.asName?.name ?? parameter.value.description
@@ -19,37 +21,37 @@ extension Evaluator {
             if isLookup, parsed != .leftouter, parsed != .inner { throw .semantic("lookup kind must be leftouter or inner", at: parameter.range.start) }
             kind = parsed
         }
-        let right = try evaluateTabularArgument(join.right, scope: scope)
+        var right = try evaluateTabularArgument(join.right, scope: scope)
         // The key pairs.
         var pairs: [(left: Int, right: Int)] = []
         for condition in join.conditions {
             try keyPairs(condition, left: left, right: right, into: &pairs)
         }
         guard !pairs.isEmpty else { throw .semantic("join needs `on` keys", at: at) }
+        // Both sides cut to the columns the rest of the pipeline reads, plus the keys.
+        if let needed {
+            let leftKeys = pairs.map { left.columns[$0.left].name }, rightKeys = pairs.map { right.columns[$0.right].name }
+            left = ColumnPruning.cut(left, to: needed.union(leftKeys))
+            right = ColumnPruning.cut(right, to: needed.union(rightKeys))
+            pairs = zip(leftKeys, rightKeys).map { l, r in
+                (left.columns.firstIndex { $0.name == l }!, right.columns.firstIndex { $0.name == r }!)
+            }
+        }
 
         let nl = left.rowCount, nr = right.rowCount
-        var keyVectors: [Vector] = []
-        var nullRows = [Bool](repeating: false, count: nl + nr)
-        for (l, r) in pairs {
-            let combined = Self.concatenate(left.columns[l], right.columns[r])
-            if combined.type != .string {
-                for row in 0..<(nl + nr) where combined.value(at: row).isNull { nullRows[row] = true }
-            }
-            keyVectors.append(.column(combined))
-        }
-        let grouping = Grouping(keys: keyVectors, count: nl + nr, oneGroupWhenEmpty: false)
-        // Right rows by key, in order.
-        var rightByKey = [[Int]](repeating: [], count: grouping.count)
-        for r in 0..<nr where !nullRows[nl + r] { rightByKey[grouping.ids[nl + r]].append(r) }
-
         var li: [Int] = [], ri: [Int] = []
         var rightMatched = [Bool](repeating: false, count: nr)
-        var leftSeen = Set<Int>()
+        // innerunique keeps the first left row of each key: the key is known by its first match.
+        var keySeen = [Bool](repeating: false, count: nr)
+        let matchesOf = try Self.matcher(pairs, left: left, right: right)
+        var matches: [Int] = []
         for l in 0..<nl {
-            let matches = nullRows[l] ? [] : rightByKey[grouping.ids[l]]
+            matches.removeAll(keepingCapacity: true)
+            matchesOf(l, &matches)
             switch kind {
             case .innerunique:
-                guard !matches.isEmpty, leftSeen.insert(grouping.ids[l]).inserted else { continue }
+                guard let first = matches.first, !keySeen[first] else { continue }
+                keySeen[first] = true
                 for r in matches { li.append(l); ri.append(r) }
             case .inner:
                 for r in matches { li.append(l); ri.append(r) }
@@ -96,6 +98,32 @@ extension Evaluator {
             columns.append(renamed)
         }
         return KQLTable(columns: columns, rowCount: li.count)
+    }
+
+    /// For a left row, the right rows with equal keys in ascending order: through a hash index
+    /// when the key columns have compatible layouts, else by grouping the values of both sides.
+    static func matcher(_ pairs: [(left: Int, right: Int)], left: KQLTable, right: KQLTable) throws(KQLEngineError) -> (Int, inout [Int]) -> Void {
+        let nl = left.rowCount, nr = right.rowCount
+        if pairs.allSatisfy({ JoinKeyColumns.compatible(left.columns[$0.left].storage, right.columns[$0.right].storage) }) {
+            let probe = JoinKeyColumns(pairs.map { left.columns[$0.left].storage })
+            let index = JoinIndex(keys: JoinKeyColumns(pairs.map { right.columns[$0.right].storage }), rowCount: nr)
+            return { row, out in index.forEachMatch(of: row, in: probe) { out.append($0) } }
+        }
+        var keyVectors: [Vector] = []
+        var nullRows = [Bool](repeating: false, count: nl + nr)
+        for (l, r) in pairs {
+            let combined = Self.concatenate(left.columns[l], right.columns[r])
+            if combined.type != .string {
+                for row in 0..<(nl + nr) where combined.value(at: row).isNull { nullRows[row] = true }
+            }
+            keyVectors.append(.column(combined))
+        }
+        let grouping = Grouping(keys: keyVectors, count: nl + nr, oneGroupWhenEmpty: false)
+        var rightByKey = [[Int]](repeating: [], count: grouping.count)
+        for r in 0..<nr where !nullRows[nl + r] { rightByKey[grouping.ids[nl + r]].append(r) }
+        return { row, out in
+            if !nullRows[row] { out.append(contentsOf: rightByKey[grouping.ids[row]]) }
+        }
     }
 
     /// The column pairs one `on` condition compares: `Key`, `$left.A == $right.B`, `A == B`.

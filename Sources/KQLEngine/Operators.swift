@@ -109,7 +109,9 @@ extension Evaluator {
     }
 
     /// One `| operator` applied to a table.
-    func apply(_ op: PipeOperator, to table: KQLTable, scope: Scope) throws(KQLEngineError) -> KQLTable {
+    /// - Parameter needed: the columns the rest of the pipeline can read, when known; a join cuts
+    ///   both sides to those and its keys before matching.
+    func apply(_ op: PipeOperator, to table: KQLTable, scope: Scope, needed: Set<String>? = nil) throws(KQLEngineError) -> KQLTable {
         let at = op.range.start
         switch op.kind {
         case .where(let predicate):
@@ -121,9 +123,9 @@ extension Evaluator {
         case .summarize(let summarize):
             return try self.summarize(summarize, over: table, scope: scope, at: at)
         case .join(let join):
-            return try self.join(join, parameters: op.parameters, left: table, scope: scope, isLookup: false, at: at)
+            return try self.join(join, parameters: op.parameters, left: table, scope: scope, isLookup: false, needed: needed, at: at)
         case .lookup(let join):
-            return try self.join(join, parameters: op.parameters, left: table, scope: scope, isLookup: true, at: at)
+            return try self.join(join, parameters: op.parameters, left: table, scope: scope, isLookup: true, needed: needed, at: at)
         case .union(let operands):
             return try union(operands, first: table, parameters: op.parameters, scope: scope, at: at)
         case .distinct(let items):

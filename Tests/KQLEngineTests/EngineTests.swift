@@ -114,3 +114,18 @@ extension EngineTests {
         #expect(rows(result) == [["aXb", "x"]])
     }
 }
+
+extension EngineTests {
+    @Test func pruningStopsAtTheOperatorThatFixesColumns() throws {
+        let queries = [
+            "Events | summarize n = count() by DeviceName | join kind=inner (Events | project DeviceName, FileName) on DeviceName | project DeviceName, n, FileName",
+            "Events | join kind=leftouter (Events | where Size > 6) on DeviceName | summarize count() by FileName1",
+            "let E = Events | where Size > 0; E | join kind=inner E on DeviceName | project DeviceName, Size, Size1",
+        ]
+        var full = KQLEngine(tables: ["Events": Self.events], now: Self.now)
+        full.pruneColumns = false
+        for query in queries {
+            #expect(try run(query) == (try full.run(query)), "\(query)")
+        }
+    }
+}
