@@ -171,6 +171,21 @@ public struct KQLColumnBuilder: Sendable {
     /// The number of cells so far.
     public var cellCount: Int { count }
 
+    /// Reserves room for `cells` cells, and for string columns `bytes` bytes of text, so a
+    /// builder that knows its size does not grow (and copy) its arrays as it fills.
+    public mutating func reserveCapacity(_ cells: Int, bytes: Int = 0) {
+        switch type {
+        case .string: strings.reserve(count: cells, bytes: bytes)
+        case .dynamic: dynamics.reserveCapacity(cells)
+        case .bool: bools.reserveCapacity(cells)
+        case .int: ints.reserveCapacity(cells)
+        case .long, .datetime, .timespan: longs.reserveCapacity(cells)
+        case .real: reals.reserveCapacity(cells)
+        case .decimal: decimals.reserveCapacity(cells)
+        case .guid: guids.reserveCapacity(cells)
+        }
+    }
+
     /// Appends a value, converted to the column's type when it is another (null when it does not convert).
     public mutating func append(_ value: KQLValue) {
         guard let value = value.type == type ? value : value.converted(to: type) else {

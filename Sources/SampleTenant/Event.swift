@@ -76,6 +76,16 @@ struct EventSet {
             var b = KQLColumnBuilder(type: column.type)
             let name = column.name
             let type = column.type
+            // Room for every cell, and for text the length of a sample of cells times the rows.
+            var textBytes = 0
+            if case .string(let f) = getter, type == .string, !events.isEmpty {
+                let sample = Swift.min(events.count, 256)
+                let step = Swift.max(events.count / sample, 1)
+                var total = 0
+                for i in 0..<sample { total += f(events[i * step]).utf8.count }
+                textBytes = total / sample * events.count + events.count * 4
+            }
+            b.reserveCapacity(events.count, bytes: textBytes)
             @inline(__always) func override(_ e: Event) -> KQLValue? {
                 e.story >= 0 ? overrides[Int(e.story)][name] : nil
             }

@@ -34,6 +34,35 @@ struct Generator {
         start = end - Int64(config.days) * KQLDateTime.ticksPerDay
     }
 
+    /// The events in time order, ties kept in the order they were made: a stable LSD radix sort
+    /// of (time, index) keys, 11 bits a pass, skipping the passes where every key has the same
+    /// digit; then each event is moved once.
+    static func sortedByTime(_ events: [Event]) -> [Event] {
+        guard events.count > 1, let low = events.lazy.map(\.time).min() else { return events }
+        var keys = events.map { UInt64(bitPattern: $0.time &- low) }
+        var order = Array(0..<events.count)
+        var nextKeys = keys, nextOrder = order
+        let maxKey = keys.max() ?? 0
+        var shift: UInt64 = 0
+        while shift < 64, maxKey >> shift != 0 {
+            var counts = [Int](repeating: 0, count: 2049)
+            for key in keys { counts[Int((key >> shift) & 2047) + 1] += 1 }
+            if counts[1...].contains(events.count) { shift += 11; continue }
+            for i in 1..<2049 { counts[i] += counts[i - 1] }
+            for i in 0..<keys.count {
+                let digit = Int((keys[i] >> shift) & 2047)
+                let at = counts[digit]
+                counts[digit] += 1
+                nextKeys[at] = keys[i]
+                nextOrder[at] = order[i]
+            }
+            swap(&keys, &nextKeys)
+            swap(&order, &nextOrder)
+            shift += 11
+        }
+        return order.map { events[$0] }
+    }
+
     /// A time in the window with the daily rhythm.
     mutating func randomTime() -> Int64 {
         let day = Int64(g.below(config.days))
@@ -91,7 +120,7 @@ struct Generator {
             let stories = Stories(world: world, end: end)
             stories.plant(into: &self)
         }
-        set.events.sort { $0.time < $1.time }
+        set.events = Self.sortedByTime(set.events)
         return set.build(schema: schema) { getter(for: $0) }
     }
 }
