@@ -34,7 +34,10 @@ extension ExpressionCompiler {
             do { regex = try NSRegularExpression(pattern: pattern) } catch {
                 throw .semantic("invalid regular expression \(KQLLiteralFormatter.string(pattern))", at: rhs.range.start)
             }
+            // Rows without the literal every match contains are skipped without running the regex.
+            let prefilter = RegexPrefilter.requiredLiteral(pattern).map { StringMatcher(.contains, needle: $0.text, caseSensitive: !$0.ignoreCase) }
             return stringPredicate(left) { text in
+                if let prefilter, !prefilter.matches(text) { return false }
                 let s = String(decoding: text, as: UTF8.self)
                 return regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
             }

@@ -129,3 +129,32 @@ extension EngineTests {
         }
     }
 }
+
+extension EngineTests {
+    @Test(arguments: [
+        (#"(?i)-e(nc|ncodedcommand)?\s+[A-Za-z0-9+/=]{20,}"#, "-e", true),
+        (#"powershell\.exe\s+-nop"#, "powershell.exe", false),
+        (#"ab?cd"#, "cd", false),
+        (#"a(b|c)d"#, nil, false),
+        (#"abc|def"#, nil, false),
+        (#"x{0,3}yz+"#, "yz", false),
+        (#"[a-z]+\d{3}"#, nil, false),
+        (#"\\temp\\"#, "\\temp\\", false),
+        (#"(?x) a b c"#, nil, false),
+        (#"ab(?:cd)?efg"#, "efg", false),
+    ] as [(String, String?, Bool)])
+    func regexPrefilterFindsOnlyRequiredText(pattern: String, literal: String?, ignoreCase: Bool) {
+        let found = RegexPrefilter.requiredLiteral(pattern)
+        if let literal, literal.count >= 2 {
+            #expect(found?.text == literal)
+            #expect(found?.ignoreCase == ignoreCase)
+        } else {
+            #expect(found == nil)
+        }
+    }
+
+    @Test func matchesRegexWithAPrefilterAgreesWithoutOne() throws {
+        let result = try run(#"Events | where FileName matches regex @"(?i)POWER\w+\.exe" | count"#)
+        #expect(rows(result) == [["2"]])
+    }
+}
