@@ -311,26 +311,26 @@ enum StringFunctions {
         return out
     }
 
-    /// `trim(regex, source)`: removes every leading and/or trailing match of `regex`.
+    /// `trim(regex, source)`: removes the leading and/or trailing match of `regex` — one match
+    /// at each end, as the documentation says ("Removes leading match"); a pattern such as
+    /// `[^\w]+` takes a whole run in that one match.
     static func trimFunction(_ name: String, start: Bool, end: Bool) -> ScalarFunction {
         ScalarFunction(name, arity: 2...2, returns: .string) { args, _ throws(KQLFunctionError) in
             let pattern = args[0].kqlString
             var text = args[1].kqlString
-            if start {
+            if start, !text.isEmpty {
                 let leading = try KQLRegex.compile("^(?:" + pattern + ")", for: name)
-                while !text.isEmpty {
-                    let subject = RegexSubject(text)
-                    guard let match = leading.firstMatch(in: subject), match.range.location == 0, match.range.length > 0 else { break }
+                let subject = RegexSubject(text)
+                if let match = leading.firstMatch(in: subject), match.range.location == 0, match.range.length > 0 {
                     text = subject.ns.substring(from: match.range.length)
                 }
             }
-            if end {
+            if end, !text.isEmpty {
                 let trailing = try KQLRegex.compile("(?:" + pattern + ")\\z", for: name)
-                while !text.isEmpty {
-                    let subject = RegexSubject(text)
-                    guard let match = trailing.firstMatch(in: subject), match.range.length > 0,
-                        match.range.location + match.range.length == subject.ns.length
-                    else { break }
+                let subject = RegexSubject(text)
+                if let match = trailing.firstMatch(in: subject), match.range.length > 0,
+                    match.range.location + match.range.length == subject.ns.length
+                {
                     text = subject.ns.substring(to: match.range.location)
                 }
             }
