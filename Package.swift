@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "HuntingEmulator", dependencies: ["KQL", "Hunting", "SampleTenant"], swiftSettings: strict),
         .target(name: "HuntingReports", dependencies: ["KQL", "Hunting"], swiftSettings: strict),
         .executableTarget(name: "hunt", dependencies: ["KQL", "Hunting", "HuntingEmulator", "HuntingReports", "LocalHunting", "SampleTenant"], swiftSettings: strict),
-        .executableTarget(name: "hunt-bench", dependencies: ["Hunting", "KQL", "HuntingEmulator", "HuntingReports", "SampleTenant"], path: "Sources/hunt-bench", swiftSettings: strict),
+        .executableTarget(name: "hunt-bench", dependencies: ["Hunting", "KQL", "KQLEngine", "HuntingEmulator", "HuntingReports", "SampleTenant"], path: "Sources/hunt-bench", swiftSettings: strict),
         .target(name: "TestSupport", dependencies: ["SampleTenant"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "KQLTests", dependencies: ["KQL", "TestSupport"], swiftSettings: strict),
         .testTarget(

@@ -22,6 +22,17 @@
 // ReportRenderer and writes the report with ReportWriter REPEAT times, timing each, and prints one
 // JSON object: the times, their median, the file sizes and a breakdown by part. See
 // RenderBenchmark.swift.
+//
+//   hunt-bench export [--rows N | --differential] DIR
+//   hunt-bench engine [--rows N | --differential] [--print] [--checksum] QUERYFILE [REPEAT]
+//   hunt-bench generate [REPEAT]
+//
+// Issue 6. `export` writes the sample tables the engine benchmarks use (DeviceProcessEvents with N
+// (1,000,000) rows and DeviceNetworkEvents with about N / 10, or the default tenant's tables for
+// the differential) as CSV plus a manifest, for DuckDB. `engine` generates the same tables in
+// memory and times KQLEngine on each query of QUERYFILE (a JSON array of {"name", "kql"}), or with
+// `--print` dumps every result as JSON. `generate` times the sample tenant generator and reports
+// rows per second. See EngineBenchmark.swift.
 import Foundation
 import Hunting
 import KQL
@@ -97,7 +108,19 @@ case ("render", _):
     if keep { items.removeFirst() }
     guard (2...3).contains(items.count), let count = Int(items[1]), count > 0 else { fail(renderUsage, status: 64) }
     renderBenchmark(path: items[0], repeat: count, directory: items.count == 3 ? items[2] : nil, keep: keep)
+case ("export", _):
+    let (data, directory) = exportArguments(Array(arguments.dropFirst()))
+    exportEngineData(data, directory: directory)
+case ("engine", _):
+    engineBenchmark(EngineBenchmarkOptions(Array(arguments.dropFirst())))
+case ("generate", 1), ("generate", 2):
+    let items = Array(arguments)
+    guard let count = items.count == 2 ? Int(items[1]) : 5, count > 0 else { fail("REPEAT must be a positive number", status: 64) }
+    generateBenchmark(repeat: count)
 default:
     fail("usage: hunt-bench decode FILE REPEAT\n       " + RunnerBenchmarkOptions.usage.dropFirst("usage: ".count)
-        + "\n       " + renderUsage.dropFirst("usage: ".count), status: 64)
+        + "\n       " + renderUsage.dropFirst("usage: ".count)
+        + "\n       hunt-bench export [--rows N | --differential] DIR"
+        + "\n       " + EngineBenchmarkOptions.usage.dropFirst("usage: ".count)
+        + "\n       hunt-bench generate [REPEAT]", status: 64)
 }
