@@ -119,3 +119,41 @@ func pad(hex value: UInt32) -> String {
     let digits = String(value, radix: 16)
     return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
 }
+
+extension KQLDynamic {
+    /// A plain value as a dynamic one: ints widen to long, decimals become reals, nulls `null`.
+    public init(_ value: KQLValue) {
+        switch value {
+        case .null: self = .null
+        case .bool(let v): self = .bool(v)
+        case .int(let v): self = .long(Int64(v))
+        case .long(let v): self = .long(v)
+        case .real(let v): self = .real(v)
+        case .decimal(let v): self = .real(NSDecimalNumber(decimal: v).doubleValue)
+        case .string(let v): self = .string(v)
+        case .datetime(let v): self = .datetime(v)
+        case .timespan(let v): self = .timespan(v)
+        case .guid(let v): self = .guid(v)
+        case .dynamic(let v): self = v
+        }
+    }
+}
+
+extension KQLValue {
+    /// A dynamic scalar as the plain value it holds (`dynamic(5)` → `5`, `dynamic(null)` →
+    /// `.null(.dynamic)`); arrays, bags and plain values unchanged.
+    public var unwrappingDynamic: KQLValue {
+        guard case .dynamic(let d) = self else { return self }
+        switch d {
+        case .null: return .null(.dynamic)
+        case .bool(let b): return .bool(b)
+        case .long(let v): return .long(v)
+        case .real(let v): return .real(v)
+        case .string(let s): return .string(s)
+        case .datetime(let v): return .datetime(v)
+        case .timespan(let v): return .timespan(v)
+        case .guid(let v): return .guid(v)
+        case .array, .bag: return self
+        }
+    }
+}

@@ -40,24 +40,23 @@ public struct KQLColumn: Hashable, Sendable {
     }
 
     /// The number of cells.
-    public var count: Int {
-        switch storage {
-        case .bool(let v, _): v.count
-        case .int(let v, _): v.count
-        case .long(let v, _): v.count
-        case .real(let v, _): v.count
-        case .decimal(let v, _): v.count
-        case .string(let v): v.count
-        case .datetime(let v, _, _): v.count
-        case .timespan(let v, _): v.count
-        case .guid(let v, _): v.count
-        case .dynamic(let v): v.count
-        }
-    }
+    public var count: Int { storage.count }
 
     /// The cell at `row` as a value.
-    public subscript(row: Int) -> KQLValue {
-        switch storage {
+    public subscript(row: Int) -> KQLValue { storage.value(at: row) }
+
+    /// The text a cell arrived as, for datetime columns decoded from a response; otherwise `nil`.
+    public func rawText(row: Int) -> String? {
+        if case .datetime(_, _, let raw?) = storage { return raw[row] }
+        return nil
+    }
+}
+
+extension KQLColumn.Storage {
+    /// The cell at `row` as a value.
+    @inline(__always)
+    public func value(at row: Int) -> KQLValue {
+        switch self {
         case .bool(let v, let n): n.isNull(row) ? .null(.bool) : .bool(v[row])
         case .int(let v, let n): n.isNull(row) ? .null(.int) : .int(v[row])
         case .long(let v, let n): n.isNull(row) ? .null(.long) : .long(v[row])
@@ -71,14 +70,22 @@ public struct KQLColumn: Hashable, Sendable {
         }
     }
 
-    /// The text a cell arrived as, for datetime columns decoded from a response; otherwise `nil`.
-    public func rawText(row: Int) -> String? {
-        if case .datetime(_, _, let raw?) = storage { return raw[row] }
-        return nil
+    /// The number of cells.
+    public var count: Int {
+        switch self {
+        case .bool(let v, _): v.count
+        case .int(let v, _): v.count
+        case .long(let v, _): v.count
+        case .real(let v, _): v.count
+        case .decimal(let v, _): v.count
+        case .string(let v): v.count
+        case .datetime(let v, _, _): v.count
+        case .timespan(let v, _): v.count
+        case .guid(let v, _): v.count
+        case .dynamic(let v): v.count
+        }
     }
-}
 
-extension KQLColumn.Storage {
     /// The KQL type the storage holds.
     public var type: KQLScalarType {
         switch self {

@@ -25,21 +25,7 @@ enum DynamicAccess {
     }
 
     /// A plain value as a dynamic one (for `make_set`, `pack_all`, `bag_pack`).
-    static func dynamic(from value: KQLValue) -> KQLDynamic {
-        switch value {
-        case .null: .null
-        case .bool(let v): .bool(v)
-        case .int(let v): .long(Int64(v))
-        case .long(let v): .long(v)
-        case .real(let v): .real(v)
-        case .decimal(let v): .real(ValueSemantics.number(.decimal(v)) ?? 0)
-        case .string(let v): .string(v)
-        case .datetime(let v): .datetime(v)
-        case .timespan(let v): .timespan(v)
-        case .guid(let v): .guid(v)
-        case .dynamic(let v): v
-        }
-    }
+    static func dynamic(from value: KQLValue) -> KQLDynamic { KQLDynamic(value) }
 
     /// A dynamic scalar as a plain value; arrays and bags stay dynamic.
     static func value(from dynamic: KQLDynamic) -> KQLValue {

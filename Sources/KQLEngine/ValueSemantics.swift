@@ -5,21 +5,9 @@ import KQL
 /// timespan arithmetic at 100 ns ticks, dynamic values unwrapped to their scalar, and nulls that
 /// make comparisons and arithmetic null.
 enum ValueSemantics {
-    /// A dynamic scalar as the plain value it holds (`dynamic(5)` → `5`); other values unchanged.
-    static func unwrap(_ value: KQLValue) -> KQLValue {
-        guard case .dynamic(let d) = value else { return value }
-        switch d {
-        case .null: return .null(.dynamic)
-        case .bool(let b): return .bool(b)
-        case .long(let v): return .long(v)
-        case .real(let v): return .real(v)
-        case .string(let s): return .string(s)
-        case .datetime(let v): return .datetime(v)
-        case .timespan(let v): return .timespan(v)
-        case .guid(let v): return .guid(v)
-        case .array, .bag: return value
-        }
-    }
+    /// A dynamic scalar as the plain value it holds (`dynamic(5)` → `5`).
+    @inline(__always)
+    static func unwrap(_ value: KQLValue) -> KQLValue { value.unwrappingDynamic }
 
     /// The value as a number, when it is one.
     static func number(_ value: KQLValue) -> Double? {

@@ -33,39 +33,6 @@ enum Vector {
 }
 
 extension KQLColumn.Storage {
-    /// The cell at `row` as a value.
-    @inline(__always)
-    func value(at row: Int) -> KQLValue {
-        switch self {
-        case .bool(let v, let n): n.isNull(row) ? .null(.bool) : .bool(v[row])
-        case .int(let v, let n): n.isNull(row) ? .null(.int) : .int(v[row])
-        case .long(let v, let n): n.isNull(row) ? .null(.long) : .long(v[row])
-        case .real(let v, let n): n.isNull(row) ? .null(.real) : .real(v[row])
-        case .decimal(let v, let n): n.isNull(row) ? .null(.decimal) : .decimal(v[row])
-        case .string(let v): .string(v[row])
-        case .datetime(let v, let n, _): n.isNull(row) ? .null(.datetime) : .datetime(KQLDateTime(ticks: v[row]))
-        case .timespan(let v, let n): n.isNull(row) ? .null(.timespan) : .timespan(KQLTimespan(ticks: v[row]))
-        case .guid(let v, let n): n.isNull(row) ? .null(.guid) : .guid(v[row])
-        case .dynamic(let v): .dynamic(v[row])
-        }
-    }
-
-    /// The number of cells.
-    var count: Int {
-        switch self {
-        case .bool(let v, _): v.count
-        case .int(let v, _): v.count
-        case .long(let v, _): v.count
-        case .real(let v, _): v.count
-        case .decimal(let v, _): v.count
-        case .string(let v): v.count
-        case .datetime(let v, _, _): v.count
-        case .timespan(let v, _): v.count
-        case .guid(let v, _): v.count
-        case .dynamic(let v): v.count
-        }
-    }
-
     /// The cells at `rows`, in that order; a negative index gives a null cell (outer joins).
     func gather(_ rows: [Int]) -> KQLColumn.Storage {
         func pick<T>(_ values: [T], _ nulls: NullMask, zero: T) -> ([T], NullMask) {

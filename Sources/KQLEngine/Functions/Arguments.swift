@@ -7,23 +7,9 @@ import KQL
 /// The typed readers return `nil` for a null argument (so the caller returns a typed null) and
 /// throw for a value of the wrong type, naming the function.
 enum Arguments {
-    /// A dynamic scalar as the plain value it holds (`dynamic(5)` → `5`); arrays, bags and plain
-    /// values are unchanged, `dynamic(null)` becomes `.null(.dynamic)`.
+    /// A dynamic scalar as the plain value it holds (`dynamic(5)` → `5`).
     @inline(__always)
-    static func unwrap(_ value: KQLValue) -> KQLValue {
-        guard case .dynamic(let d) = value else { return value }
-        switch d {
-        case .null: return .null(.dynamic)
-        case .bool(let b): return .bool(b)
-        case .long(let v): return .long(v)
-        case .real(let v): return .real(v)
-        case .string(let s): return .string(s)
-        case .datetime(let v): return .datetime(v)
-        case .timespan(let v): return .timespan(v)
-        case .guid(let v): return .guid(v)
-        case .array, .bag: return value
-        }
-    }
+    static func unwrap(_ value: KQLValue) -> KQLValue { value.unwrappingDynamic }
 
     /// The value as text, as `tostring()` writes it.
     @inline(__always)
@@ -99,23 +85,8 @@ enum Arguments {
         return nil
     }
 
-    /// A plain value as a dynamic one (`pack_array`, `bag_pack`): ints widen to long, decimals
-    /// become reals.
-    static func dynamic(_ value: KQLValue) -> KQLDynamic {
-        switch value {
-        case .null: .null
-        case .bool(let v): .bool(v)
-        case .int(let v): .long(Int64(v))
-        case .long(let v): .long(v)
-        case .real(let v): .real(v)
-        case .decimal(let v): .real(NSDecimalNumber(decimal: v).doubleValue)
-        case .string(let v): .string(v)
-        case .datetime(let v): .datetime(v)
-        case .timespan(let v): .timespan(v)
-        case .guid(let v): .guid(v)
-        case .dynamic(let v): v
-        }
-    }
+    /// A plain value as a dynamic one (`pack_array`, `bag_pack`).
+    static func dynamic(_ value: KQLValue) -> KQLDynamic { KQLDynamic(value) }
 
     /// The error for an argument of the wrong type.
     static func mismatch(_ function: String, _ expected: String, _ value: KQLValue) -> KQLFunctionError {
