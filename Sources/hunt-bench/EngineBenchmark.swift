@@ -5,6 +5,7 @@
 // generates the same tables in memory (same configurations) and hashes them through the same CSV
 // encoder, so bench.py can check the two hashes before it compares any timing.
 import Foundation
+import HuntingReports
 import KQL
 import KQLEngine
 import SampleTenant
@@ -128,9 +129,9 @@ struct CSVTableEncoder {
                 if !nulls.isNull(row) { out.append(contentsOf: values[row] ? trueBytes : falseBytes) }
             }
         case .int(let values, let nulls):
-            return { row, out in if !nulls.isNull(row) { appendInteger(Int64(values[row]), to: &out) } }
+            return { row, out in if !nulls.isNull(row) { CellBytes.integer(Int64(values[row]), to: &out) } }
         case .long(let values, let nulls):
-            return { row, out in if !nulls.isNull(row) { appendInteger(values[row], to: &out) } }
+            return { row, out in if !nulls.isNull(row) { CellBytes.integer(values[row], to: &out) } }
         case .real(let values, let nulls):
             return { row, out in
                 guard !nulls.isNull(row) else { return }
@@ -143,10 +144,10 @@ struct CSVTableEncoder {
         case .string(let strings):
             return { row, out in strings.withUTF8(row) { appendQuoted($0, to: &out) } }
         case .datetime(let ticks, let nulls, _):
-            return { row, out in if !nulls.isNull(row) { appendDateTime(ticks[row], to: &out) } }
+            return { row, out in if !nulls.isNull(row) { CellBytes.datetime(ticks[row], to: &out) } }
         case .timespan(let ticks, let nulls):
             // As microseconds, the unit DuckDB's INTERVAL holds (`to_microseconds` on load).
-            return { row, out in if !nulls.isNull(row) { appendInteger(ticks[row] / 10, to: &out) } }
+            return { row, out in if !nulls.isNull(row) { CellBytes.integer(ticks[row] / 10, to: &out) } }
         case .guid(let values, let nulls):
             return { row, out in
                 if !nulls.isNull(row) { out.append(contentsOf: values[row].uuidString.lowercased().utf8) }
@@ -169,58 +170,6 @@ struct CSVTableEncoder {
             out.append(byte)
         }
         out.append(UInt8(ascii: "\""))
-    }
-
-    static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
-        if value < 0 {
-            out.append(UInt8(ascii: "-"))
-            if value == .min {
-                out.append(contentsOf: "9223372036854775808".utf8)
-                return
-            }
-        }
-        var magnitude = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            for i in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[i]) }
-        }
-    }
-
-    static func appendPadded(_ value: Int, width: Int, to out: inout [UInt8]) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            out.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-            rest %= divisor
-            divisor /= 10
-        }
-    }
-
-    /// `2026-11-23T08:15:42.1234560Z`.
-    static func appendDateTime(_ ticks: Int64, to out: inout [UInt8]) {
-        let c = KQLDateTime(ticks: ticks).components
-        appendPadded(c.year, width: 4, to: &out)
-        out.append(UInt8(ascii: "-"))
-        appendPadded(c.month, width: 2, to: &out)
-        out.append(UInt8(ascii: "-"))
-        appendPadded(c.day, width: 2, to: &out)
-        out.append(UInt8(ascii: "T"))
-        appendPadded(c.hour, width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        appendPadded(c.minute, width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        appendPadded(c.second, width: 2, to: &out)
-        out.append(UInt8(ascii: "."))
-        appendPadded(Int(c.fractionTicks), width: 7, to: &out)
-        out.append(UInt8(ascii: "Z"))
     }
 }
 

@@ -2,8 +2,8 @@ import Foundation
 import KQL
 
 /// Writes cells straight into UTF-8 byte buffers: the CSV and JSON writers handle every row of a
-/// result, so they avoid a `String` per cell.
-enum CellBytes {
+/// result, so they avoid a `String` per cell. Public for the benchmark driver's exports.
+public enum CellBytes {
     /// How a string cell is written.
     enum Quoting {
         /// CSV: formula-guarded, quoted when it holds a comma, quote or line break.
@@ -128,7 +128,7 @@ enum CellBytes {
     }
 
     /// A decimal integer.
-    static func integer(_ value: Int64, to out: inout [UInt8]) {
+    public static func integer(_ value: Int64, to out: inout [UInt8]) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
@@ -146,7 +146,7 @@ enum CellBytes {
     }
 
     /// `2024-03-26T09:39:50.7688641Z`, the same text as ``KQLDateTime/iso8601``.
-    static func datetime(_ ticks: Int64, to out: inout [UInt8]) {
+    public static func datetime(_ ticks: Int64, to out: inout [UInt8]) {
         let c = KQLDateTime(ticks: ticks).components
         padded(c.year, 4, to: &out)
         out.append(UInt8(ascii: "-"))
