@@ -537,83 +537,9 @@ extension TableFolderTests {
     @Suite("saved API responses")
     struct Responses {
         // The two example payloads of /work/shared/spec/examples, inlined (tests carry no resources).
-        static let graphExample = """
-            {
-              "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.security.huntingQueryResults",
-              "schema": [
-                { "name": "DeviceName",  "type": "String" },
-                { "name": "DeviceId",    "type": "String" },
-                { "name": "Connections", "type": "Int64" },
-                { "name": "Ports",       "type": "Object" },
-                { "name": "FirstSeen",   "type": "DateTime" },
-                { "name": "AvgPort",     "type": "Double" },
-                { "name": "AnyRdp",      "type": "Boolean" }
-              ],
-              "results": [
-                {
-                  "DeviceName": "ws-0142.contoso.local",
-                  "DeviceId": "3f2a9c1e0b7d4c55a1e8f0b2c3d4e5f6a7b8c9d0",
-                  "Connections": 418,
-                  "Ports": [3389, 22],
-                  "FirstSeen": "2026-05-04T06:12:44.1234567Z",
-                  "AvgPort": 3276.4,
-                  "AnyRdp": true
-                },
-                {
-                  "DeviceName": "build-07.contoso.local",
-                  "DeviceId": "9b8a7c6d5e4f30211a2b3c4d5e6f708192a3b4c5",
-                  "Connections": 97,
-                  "Ports": [22],
-                  "FirstSeen": "2026-05-05T22:01:03.5Z",
-                  "AvgPort": 22.0,
-                  "AnyRdp": false
-                }
-              ]
-            }
-            """
+        static let graphExample = SpecExamples.graph
 
-        static let defenderExample = """
-            {
-              "Stats": {
-                "ExecutionTime": 2.8731246,
-                "resource_usage": {
-                  "cache": {
-                    "memory": { "hits": 51231, "misses": 812, "total": 52043 },
-                    "disk": { "hits": 120, "misses": 14, "total": 134 }
-                  },
-                  "cpu": {
-                    "user": "00:00:03.2812500",
-                    "kernel": "00:00:00.0312500",
-                    "total cpu": "00:00:03.3125000"
-                  },
-                  "memory": { "peak_per_node": 104857600 }
-                },
-                "dataset_statistics": [
-                  { "table_row_count": 2, "table_size": 211 }
-                ]
-              },
-              "Schema": [
-                { "Name": "Timestamp",  "Type": "DateTime" },
-                { "Name": "DeviceName", "Type": "String" },
-                { "Name": "FileName",   "Type": "String" },
-                { "Name": "ProcessId",  "Type": "Int64" }
-              ],
-              "Results": [
-                {
-                  "Timestamp": "2026-05-06T09:14:02.4410071Z",
-                  "DeviceName": "ws-0142.contoso.local",
-                  "FileName": "whoami.exe",
-                  "ProcessId": 7312
-                },
-                {
-                  "Timestamp": "2026-05-06T09:13:58.0021119Z",
-                  "DeviceName": "ws-0142.contoso.local",
-                  "FileName": "conhost.exe",
-                  "ProcessId": 7288
-                }
-              ]
-            }
-            """
+        static let defenderExample = SpecExamples.legacy
 
         @Test("a saved Graph runHuntingQuery response")
         func graph() throws {
