@@ -57,7 +57,7 @@ enum Aggregates {
         case "countif":
             let predicate = try arg(0)
             return single(outputName("countif", nil), .long) { batch, g throws(KQLEngineError) in
-                let truth = Truth(try predicate(batch), count: batch.count)
+                let truth = Truth(try predicate(batch))
                 var counts = [Int64](repeating: 0, count: g.count)
                 for (row, id) in g.ids.enumerated() where truth[row] == true { counts[id] += 1 }
                 return .long(counts, NullMask())
@@ -67,7 +67,7 @@ enum Aggregates {
             let predicate = name.hasSuffix("if") ? try arg(1) : nil
             return single(outputName(name), .long) { batch, g throws(KQLEngineError) in
                 let vector = try value(batch)
-                let truth = try predicate.map { p throws(KQLEngineError) in Truth(try p(batch), count: batch.count) }
+                let truth = try predicate.map { p throws(KQLEngineError) in Truth(try p(batch)) }
                 let codes = Grouping.codes(vector, count: batch.count)
                 var seen = Set<Int64>()
                 var counts = [Int64](repeating: 0, count: g.count)
@@ -90,7 +90,7 @@ enum Aggregates {
             }
             return single(outputName(name), type) { batch, g throws(KQLEngineError) in
                 let vector = try value(batch)
-                let truth = try predicate.map { p throws(KQLEngineError) in Truth(try p(batch), count: batch.count) }
+                let truth = try predicate.map { p throws(KQLEngineError) in Truth(try p(batch)) }
                 var sums = [KQLValue](repeating: .null(type), count: g.count)
                 var counts = [Int](repeating: 0, count: g.count)
                 for (row, id) in g.ids.enumerated() {
@@ -124,7 +124,7 @@ enum Aggregates {
             let type = value.type
             return single(outputName(name), type) { batch, g throws(KQLEngineError) in
                 let vector = try value(batch)
-                let truth = try predicate.map { p throws(KQLEngineError) in Truth(try p(batch), count: batch.count) }
+                let truth = try predicate.map { p throws(KQLEngineError) in Truth(try p(batch)) }
                 let best = bestRows(vector, g, wantMax: wantMax, truth: truth)
                 var builder = KQLColumnBuilder(type: type)
                 for row in best { if row < 0 { builder.appendNull() } else { builder.append(vector[row]) } }
@@ -185,7 +185,7 @@ enum Aggregates {
             let compiledOutputs = outputs
             return CompiledAggregate(columns: compiledOutputs.map { ($0.0, $0.1.type) }) { batch, g throws(KQLEngineError) in
                 var rows = [Int](repeating: -1, count: g.count)
-                let truth = try predicate.map { p throws(KQLEngineError) in Truth(try p(batch), count: batch.count) }
+                let truth = try predicate.map { p throws(KQLEngineError) in Truth(try p(batch)) }
                 for (row, id) in g.ids.enumerated() where rows[id] < 0 {
                     if let truth, truth[row] != true { continue }
                     rows[id] = row
@@ -207,7 +207,7 @@ enum Aggregates {
             let prefix = isSet ? "set" : (isBag ? "bag" : "list")
             return single(outputName(prefix), .dynamic) { batch, g throws(KQLEngineError) in
                 let vector = try value(batch)
-                let truth = try predicate.map { p throws(KQLEngineError) in Truth(try p(batch), count: batch.count) }
+                let truth = try predicate.map { p throws(KQLEngineError) in Truth(try p(batch)) }
                 var lists = [[KQLDynamic]](repeating: [], count: g.count)
                 var sets = [Set<KQLDynamic>](repeating: [], count: isSet ? g.count : 0)
                 var bags = [[(key: String, value: KQLDynamic)]](repeating: [], count: isBag ? g.count : 0)
@@ -271,7 +271,7 @@ enum Aggregates {
             let isStdev = name.hasPrefix("stdev")
             return single(outputName(name), .real) { batch, g throws(KQLEngineError) in
                 let vector = try value(batch)
-                let truth = try predicate.map { p throws(KQLEngineError) in Truth(try p(batch), count: batch.count) }
+                let truth = try predicate.map { p throws(KQLEngineError) in Truth(try p(batch)) }
                 var groups = [[Double]](repeating: [], count: g.count)
                 for (row, id) in g.ids.enumerated() {
                     if let truth, truth[row] != true { continue }

@@ -93,8 +93,8 @@ extension ExpressionCompiler {
             return CompiledExpression(constant: combine(ValueSemantics.truth(a), ValueSemantics.truth(b)).map(KQLValue.bool) ?? .null(.bool))
         }
         return CompiledExpression(type: .bool) { batch throws(KQLEngineError) in
-            let a = try Truth(left(batch), count: batch.count)
-            let b = try Truth(right(batch), count: batch.count)
+            let a = try Truth(left(batch))
+            let b = try Truth(right(batch))
             var bits = [Bool](repeating: false, count: batch.count)
             var nulls = NullMask()
             for row in 0..<batch.count {
@@ -305,7 +305,7 @@ extension ExpressionCompiler {
 /// A vector read as conditions.
 struct Truth {
     private let vector: Vector
-    init(_ vector: Vector, count: Int) { self.vector = vector }
+    init(_ vector: Vector) { self.vector = vector }
 
     subscript(row: Int) -> Bool? {
         if case .column(.bool(let bits, let nulls)) = vector { return nulls.isNull(row) ? nil : bits[row] }

@@ -17,13 +17,9 @@ enum ColumnPruning {
         return KQLTable(columns: table.columns.filter { needed.contains($0.name) }, rowCount: table.rowCount)
     }
 
-    /// The columns to keep, or `nil` to keep them all.
-    static func neededColumns(_ operators: ArraySlice<PipeOperator>, scope: Scope) -> Set<String>? {
-        neededColumnsAndExtent(operators, scope: scope)?.names
-    }
-
     /// The columns to keep and how many operators (from the first) they hold for: up to and
     /// including the one that fixes the output columns. Operators after it must get no set.
+    /// `nil` means: keep every column.
     static func neededColumnsAndExtent(_ operators: ArraySlice<PipeOperator>, scope: Scope) -> (names: Set<String>, extent: Int)? {
         var extent = 0
         func done() -> (names: Set<String>, extent: Int)? { finish().map { ($0, extent) } }

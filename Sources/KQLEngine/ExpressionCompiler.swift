@@ -129,10 +129,8 @@ struct ExpressionCompiler {
         switch scope[name] {
         case .scalar(let value): return CompiledExpression(constant: value)
         case .expression(let compiled): return compiled
-        case .table(let lazy):
-            // A one-column table in a scalar position is a list (`x in (names)`); elsewhere it is
-            // Kusto's error too.
-            _ = lazy
+        case .table:
+            // A table in a scalar position (the lists after `in` are handled before this).
             throw .semantic("'\(name)' is a table; use toscalar(\(name)) for one value", at: identifier.range.start)
         case .function(let definition, let box) where definition.parameters.isEmpty:
             return try evaluator.callScalarFunction(definition, in: box.scope, arguments: [], compiler: self, at: identifier.range.start)
@@ -190,7 +188,7 @@ struct ExpressionCompiler {
             let start = try call.arguments.first.map { arg throws(KQLEngineError) in try constantInteger(arg.value) } ?? 1
             let restart = call.arguments.count > 1 ? try compile(call.arguments[1].value) : nil
             return CompiledExpression(type: .long) { batch throws(KQLEngineError) in
-                let restarts = try restart.map { r throws(KQLEngineError) in Truth(try r(batch), count: batch.count) }
+                let restarts = try restart.map { r throws(KQLEngineError) in Truth(try r(batch)) }
                 var numbers = [Int64](repeating: 0, count: batch.count)
                 var current = start
                 for row in 0..<batch.count {

@@ -94,7 +94,7 @@ extension Evaluator {
             var compiler = self.compiler(for: table, scope: scope)
             compiler.missingNamesAreNull = true
             let predicate = try compiler.compile(find.predicate)
-            let truth = Truth(try predicate(Batch(table)), count: table.rowCount)
+            let truth = Truth(try predicate(Batch(table)))
             let indices = names.map { name in table.columns.firstIndex { $0.name == name } }
             for row in 0..<table.rowCount where truth[row] == true {
                 builder.appendRow([.string(label)] + indices.map { $0.map { table.columns[$0][row] } ?? .null(.string) })
@@ -263,7 +263,7 @@ extension Evaluator {
                 let checkNulls = nulls.hasNulls
                 for i in 0..<batch.count where bits[i] && !(checkNulls && nulls.isNull(i)) { kept.append(rows?[i] ?? i) }
             } else {
-                let truth = Truth(vector, count: batch.count)
+                let truth = Truth(vector)
                 for i in 0..<batch.count where truth[i] == true { kept.append(rows?[i] ?? i) }
             }
             rows = kept
