@@ -83,19 +83,30 @@ public struct LocalBackend: HuntingBackend {
     }
 }
 
-/// Generated tables, made once each and shared by every query of a run.
+/// Generated tables, made once each and shared by every query of a run: the first query that
+/// asks for a table generates it while the others asking for the same table wait.
 final class TableCache: Sendable {
+    /// One table's place: empty until generated, then the table (or `nil`, no such table).
+    private final class Slot: Sendable {
+        let table = Mutex<KQLTable??>(nil)
+    }
+
     private let make: @Sendable (String) -> KQLTable?
-    private let tables = Mutex<[String: KQLTable]>([:])
+    private let slots = Mutex<[String: Slot]>([:])
 
     init(_ make: @escaping @Sendable (String) -> KQLTable?) { self.make = make }
 
     func table(named name: String) -> KQLTable? {
-        if let table = tables.withLock({ $0[name] }) { return table }
-        guard let table = make(name) else { return nil }
-        return tables.withLock { stored in
-            if let existing = stored[name] { return existing }
-            stored[name] = table
+        let slot = slots.withLock { slots in
+            if let slot = slots[name] { return slot }
+            let slot = Slot()
+            slots[name] = slot
+            return slot
+        }
+        return slot.table.withLock { stored in
+            if let stored { return stored }
+            let table = make(name)
+            stored = .some(table)
             return table
         }
     }
