@@ -22,7 +22,10 @@ let package = Package(
         .target(name: "LocalHunting", dependencies: ["KQL", "KQLEngine", "Hunting", "SampleTenant"], swiftSettings: strict),
         .target(name: "HuntingEmulator", dependencies: ["KQL", "Hunting", "SampleTenant"], swiftSettings: strict),
         .target(name: "HuntingReports", dependencies: ["KQL", "Hunting"], swiftSettings: strict),
-        .executableTarget(name: "hunt", dependencies: ["KQL", "Hunting", "HuntingEmulator", "HuntingReports", "LocalHunting", "SampleTenant"], swiftSettings: strict),
+        .target(name: "HuntingJob", dependencies: ["KQL", "Hunting", "HuntingReports", "LocalHunting", "SampleTenant"], swiftSettings: strict),
+        .executableTarget(
+            name: "hunt", dependencies: ["KQL", "Hunting", "HuntingEmulator", "HuntingReports", "HuntingJob", "LocalHunting", "SampleTenant"],
+            swiftSettings: strict),
         .executableTarget(name: "hunt-bench", dependencies: ["Hunting", "KQL", "KQLEngine", "HuntingEmulator", "HuntingReports", "SampleTenant"], path: "Sources/hunt-bench", swiftSettings: strict),
         .target(name: "TestSupport", dependencies: ["SampleTenant"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "KQLTests", dependencies: ["KQL", "TestSupport"], swiftSettings: strict),
@@ -40,6 +43,9 @@ let package = Package(
         .testTarget(
             name: "HuntingReportsTests", dependencies: ["HuntingReports", "KQL", "TestSupport"],
             exclude: ["MustacheSpec", "Golden"], swiftSettings: strict),
+        .testTarget(
+            name: "HuntingJobTests", dependencies: ["HuntingJob", "HuntingReports", "HuntingEmulator", "LocalHunting", "Hunting", "KQL", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "huntTests", dependencies: ["hunt", "TestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

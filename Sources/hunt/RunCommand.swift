@@ -1,5 +1,6 @@
 import Foundation
 import Hunting
+import HuntingJob
 import HuntingReports
 import KQL
 
@@ -157,63 +158,21 @@ enum RunCommand {
         }
     }
 
-    struct SetupError: Error {
-        var message: String
-    }
-
     /// The backend named by `--backend`, with its credential.
-    static func makeBackend(_ arguments: ParsedArguments, width: Int) throws(SetupError) -> any HuntingBackend {
-        let environment = ProcessInfo.processInfo.environment
-        var settings = CredentialSettings.fromEnvironment(environment)
+    static func makeBackend(_ arguments: ParsedArguments, width: Int) throws(BackendSetupError) -> any HuntingBackend {
+        var settings = CredentialSettings.fromEnvironment(ProcessInfo.processInfo.environment)
         if let cloud = arguments.value("cloud") { settings.cloud = AzureCloud(name: cloud) ?? .global }
         if let kind = arguments.value("credential") { settings.kind = CredentialKind(rawValue: kind) }
         if let tenant = arguments.value("tenant") { settings.tenant = tenant }
         if let clientId = arguments.value("client-id") { settings.clientId = clientId }
         if let path = arguments.value("certificate") { settings.certificatePath = path }
         if let path = arguments.value("token-cache") { settings.refreshTokenCachePath = path }
-        let choice = arguments.value("backend") ?? "graph"
-        var customURL: URL?
-        if choice != "graph" && choice != "defender", let url = URL(string: choice) {
-            customURL = url
-            if settings.authorityHost == nil { settings.authorityHost = url }
-        }
-        let transport = URLSessionTransport(maximumConnections: width + 2)
-        let log = Progress.log(quiet: arguments.flags.contains("quiet"))
-        let credential: any TokenCredential
-        do {
-            credential = try settings.makeCredential(transport: transport, log: log) { prompt in
-                Output.err("\n\(prompt.message)\n\n")
-            }
-        } catch {
-            throw SetupError(message: error.description)
-        }
-        let tokens = TokenCache(credential: credential, log: log)
-        do throws(HuntingError) {
-            if let customURL {
-                let sample = EndpointPolicy.isLoopback(customURL.host ?? "")
-                return try GraphBackend(
-                    baseURL: customURL, version: arguments.flags.contains("beta") ? .beta : .v1, tenant: settings.tenant,
-                    tokens: tokens, transport: transport, log: log, isSampleData: sample)
-            }
-            if choice == "defender" {
-                Output.err("warning: \(DefenderBackend.retirementWarning)\n")
-                var base = settings.cloud.defenderURL
-                if let region = arguments.value("region") {
-                    guard let regional = DefenderBackend.regionalURL(region) else {
-                        throw HuntingError(.unsupported, "unknown region '\(region)'; use one of \(DefenderBackend.regionalHosts.joined(separator: ", "))")
-                    }
-                    base = regional
-                }
-                guard let base else { throw HuntingError(.unsupported, "the \(settings.cloud.rawValue) cloud has no legacy Defender hunting API") }
-                return try DefenderBackend(
-                    baseURL: base, tenant: settings.tenant, tokens: tokens, tokenResource: settings.cloud.defenderResource,
-                    transport: transport, log: log)
-            }
-            return try GraphBackend.forCloud(
-                settings.cloud, version: arguments.flags.contains("beta") ? .beta : .v1, tenant: settings.tenant, tokens: tokens,
-                transport: transport, log: log)
-        } catch {
-            throw SetupError(message: error.message)
+        let choice = BackendChoice(arguments.value("backend") ?? "graph") ?? .graph
+        return try choice.remoteBackend(
+            settings: settings, region: arguments.value("region"), beta: arguments.flags.contains("beta"), width: width,
+            log: Progress.log(quiet: arguments.flags.contains("quiet"))
+        ) { prompt in
+            Output.err("\n\(prompt.message)\n\n")
         }
     }
 
@@ -372,8 +331,9 @@ struct ReportSettings: Sendable {
 
 /// Progress and log lines on standard error.
 enum Progress {
+    /// Warnings and errors on standard error; `--quiet` silences progress, not these.
     static func log(quiet: Bool) -> HuntingLog {
-        HuntingLog(minimumLevel: quiet ? .error : .warning) { record in
+        HuntingLog(minimumLevel: .warning) { record in
             Output.err("\(record.level == .error ? "error" : "warning"): \(record.message)\n")
         }
     }
