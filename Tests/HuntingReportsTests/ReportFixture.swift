@@ -137,3 +137,62 @@ enum ReportFixture {
         return RunResult(outcomes: outcomes, endpoint: endpoint, started: started, finished: started.addingTimeInterval(83.4))
     }
 }
+
+/// A nightly report of two tenants with history: new and known rows, a resolved finding, a
+/// suppressed row with its appendix, an expired suppression, a failed query with its last
+/// success, notes, and hostile text in every new place (suppression reasons, resolved values,
+/// notes).
+enum NightlyFixture {
+    static let lastNight = ReportFixture.started.addingTimeInterval(-86_400)
+
+    static let suppression = SuppressionNote(
+        query: "execution/*", tenant: "contoso", what: "DeviceName = ws-1*", reason: "Build agents \(Hostile.script)",
+        owner: "owner \(Hostile.attribute)", expires: ReportFixture.started.addingTimeInterval(30 * 86_400), expiresText: "2025-12-25",
+        location: "suppressions.json:4:5")
+    static let expired = SuppressionNote(
+        query: "lateral-movement/many-logons", tenant: nil, what: "key 00aa11bb22cc33dd", reason: "Pen test \(Hostile.markdownPipe)",
+        owner: "red team", expires: ReportFixture.started.addingTimeInterval(-86_400), expiresText: "2025-11-24",
+        location: "suppressions.json:11:5")
+
+    /// Last night's state of the PowerShell query: the first five rows' findings, plus one gone since.
+    static func lastNightState(_ table: KQLTable, query: String) -> QueryState {
+        let columns = FindingKeyColumns(table: table, declared: [])
+        var findings = (0..<5).map {
+            RecordedFinding(key: columns.key(table, row: $0), firstSeen: lastNight, values: columns.values(table, row: $0))
+        }
+        findings.append(RecordedFinding(key: "0123456789abcdef", firstSeen: lastNight.addingTimeInterval(-86_400), values: columns.names.map { "gone \(Hostile.script) \($0)" }))
+        return QueryState(tenant: "contoso", query: query, run: lastNight, status: .succeeded, keyColumns: columns.names, findings: findings)
+    }
+
+    static func model() -> ReportModel {
+        let run = ReportFixture.run()
+        let table = ReportFixture.powershellTable()
+        let suppressor: RowSuppressor = { _, cell in cell(1).hasPrefix("ws-1") ? suppression : nil }
+        let contosoReviews = run.outcomes.map { outcome -> FindingReview in
+            let id = outcome.query.query.id
+            let previous: QueryState? = switch id {
+            case ReportFixture.powershell.id: lastNightState(table, query: id)
+            case ReportFixture.cpu.id: QueryState(tenant: "contoso", query: id, run: lastNight, status: .succeeded, findings: [
+                RecordedFinding(key: "aa", firstSeen: lastNight, values: ["x"])])
+            default: nil
+            }
+            return FindingReview.review(
+                outcome, tenant: "contoso", run: run.started, previous: previous,
+                suppressor: id == ReportFixture.powershell.id ? suppressor : nil)
+        }
+        let fabrikamRun = RunResult(
+            outcomes: [run.outcomes[0], run.outcomes[2]],
+            endpoint: HuntingEndpoint(kind: .graph, url: "https://graph.microsoft.com/v1.0/security/runHuntingQuery", tenant: "fabrikam.onmicrosoft.com"),
+            started: run.started.addingTimeInterval(1), finished: run.finished)
+        let fabrikamReviews = fabrikamRun.outcomes.map {
+            FindingReview.review($0, tenant: "fabrikam", run: fabrikamRun.started, previous: nil)
+        }
+        return ReportModel(
+            tenants: [
+                TenantRun(name: "contoso", result: run, reviews: contosoReviews),
+                TenantRun(name: "fabrikam", result: fabrikamRun, reviews: fabrikamReviews, notes: ["Tenant note \(Hostile.svg)"]),
+            ],
+            options: ReportOptions(title: "Nightly hunting report", generator: "hunt (golden)"), expiredSuppressions: [expired],
+            notes: ["Queries/broken.kql:3:1: error: expected an expression \(Hostile.script)"])
+    }
+}

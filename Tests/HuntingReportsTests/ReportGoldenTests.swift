@@ -64,6 +64,18 @@ struct ReportGoldenTests {
         Self.compare(manifest, with: Self.goldenFolder.appendingPathComponent("manifest.json"), rerecord: "HUNT_RECORD=1 swift test --filter ReportGolden")
     }
 
+    static func renderedNightly() -> [String: [UInt8]] {
+        let files = ReportRenderer().render(NightlyFixture.model())
+        return Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.bytes) })
+    }
+
+    /// The nightly report: two tenants, new and resolved findings, suppressions.
+    @Test(arguments: ["report.html", "report.md", "manifest.json"])
+    func nightlyReportMatchesGolden(file: String) {
+        let text = String(decoding: Self.renderedNightly()[file] ?? [], as: UTF8.self)
+        Self.compare(text, with: Self.goldenFolder.appendingPathComponent("nightly-" + file), rerecord: "HUNT_RECORD=1 swift test --filter ReportGolden")
+    }
+
     @Test func renderingTwiceGivesTheSameBytes() {
         #expect(Self.rendered() == Self.rendered())
     }

@@ -49,7 +49,31 @@ enum BuiltinTemplates {
 {{/hasParameters}}
 {{#failed}}
 {{>error.html}}
+{{#lastSuccess}}
+<p class="note">Last successful run {{date}}: {{findingsText}}. This run is not compared with it; the next successful run will be.</p>
+{{/lastSuccess}}
 {{/failed}}
+{{#history}}
+{{^failed}}
+<p class="history">{{#hasNew}}<strong>{{newFindingsText}}</strong>{{/hasNew}}{{^hasNew}}No new findings{{/hasNew}}{{#firstRun}} · first run of this query: every finding counts as new{{/firstRun}}{{#comparedWith}} · compared with the run of {{comparedWith}}{{/comparedWith}}{{#hasSuppressed}} · <a href="#suppressed">{{suppressedText}}</a>{{/hasSuppressed}}{{#keyColumns}} · findings told apart by {{keyColumns}}{{/keyColumns}}</p>
+{{#keyNote}}
+<p class="warn" role="note">{{keyNote}}</p>
+{{/keyNote}}
+{{#hasResolved}}
+<details class="resolved">
+<summary>{{resolvedText}} since the last run</summary>
+<ul>
+{{#resolved}}
+<li><code>{{key}}</code> {{valuesText}} <span class="seen">first seen {{firstSeen}}</span></li>
+{{/resolved}}
+</ul>
+</details>
+{{/hasResolved}}
+{{#resolvedUnknown}}
+<p class="note">The result was cut at the service's row cap, so findings missing from it are not called resolved.</p>
+{{/resolvedUnknown}}
+{{/failed}}
+{{/history}}
 {{#empty}}
 <p class="result-line none">No rows: nothing matched.</p>
 {{/empty}}
@@ -109,7 +133,29 @@ enum BuiltinTemplates {
 {{/hasParameters}}
 {{#failed}}
 {{>error.md}}
+{{#lastSuccess}}
+Last successful run {{date}}: {{findingsText}}. This run is not compared with it.
+
+{{/lastSuccess}}
 {{/failed}}
+{{#history}}
+{{^failed}}
+{{#hasNew}}**{{newFindingsText}}**{{/hasNew}}{{^hasNew}}No new findings{{/hasNew}}{{#firstRun}} · first run of this query: every finding counts as new{{/firstRun}}{{#comparedWith}} · compared with the run of {{comparedWith}}{{/comparedWith}}{{#hasSuppressed}} · [{{suppressedText}}](#suppressed){{/hasSuppressed}}
+
+{{#keyNote}}
+> {{keyNote}}
+
+{{/keyNote}}
+{{#hasResolved}}
+{{resolvedText}} since the last run:
+
+{{#resolved}}
+- `{{key}}` {{valuesText}} (first seen {{firstSeen}})
+{{/resolved}}
+
+{{/hasResolved}}
+{{/failed}}
+{{/history}}
 {{#truncated}}
 > **Truncated at 100,000 rows.** The service returns at most 100,000 rows; this result was cut there. Narrow the query to see everything.
 
@@ -347,6 +393,19 @@ button.copy:hover, .open:hover { background: var(--hover); }
   tr { break-inside: avoid; }
   a { color: inherit; }
 }
+.new-badge { display: inline-block; font-size: 0.72rem; font-weight: 700; letter-spacing: 0.04em; text-transform: uppercase; padding: 0 6px; border-radius: 4px; background: var(--high-bg); color: var(--high); border: 1px solid var(--high-bar); }
+.rows tr.new td { background: var(--hover); }
+.rows td.mark, .rows th.mark { white-space: nowrap; width: 1%; }
+.seen { color: var(--muted); font-size: 0.8rem; }
+.history { margin: 0.4rem 0; color: var(--muted); }
+.history strong { color: var(--fg); }
+.resolved ul { margin: 0.4rem 0 0.6rem; padding-left: 1.2rem; }
+.resolved li { margin: 0.15rem 0; overflow-wrap: anywhere; }
+.tenant-head { margin: 2rem 0 0.4rem; font-size: 1.35rem; }
+.tenant-facts { color: var(--muted); margin: 0 0 1rem; }
+.notes { margin: 0.4rem 0 1rem; }
+.appendix h3 { font-size: 1rem; margin: 1.2rem 0 0.4rem; }
+.expired li { margin: 0.2rem 0; overflow-wrap: anywhere; }
 {{/style}}
 {{$extraStyle}}
 {{/extraStyle}}
@@ -368,10 +427,47 @@ button.copy:hover, .open:hover { background: var(--hover); }
 {{>summary.html}}
 {{/summary}}
 {{$queries}}
+{{#tenants}}
+{{#multiTenant}}
+<h2 class="tenant-head" id="{{anchor}}">Tenant {{name}}{{#sampleData}} <span class="flag">sample data</span>{{/sampleData}}</h2>
+<p class="tenant-facts">{{endpoint}} · {{counts.queries}} queries: {{counts.withFindings}} with findings, {{counts.failed}} failed{{#counts.hasNewFindings}} · <strong>{{counts.newFindingsText}}</strong>{{/counts.hasNewFindings}}</p>
+{{/multiTenant}}
+{{#hasNotes}}
+<ul class="notes warn" role="note">
+{{#notes}}
+<li>{{.}}</li>
+{{/notes}}
+</ul>
+{{/hasNotes}}
 {{#queries}}
 {{>query.html}}
 {{/queries}}
+{{/tenants}}
 {{/queries}}
+{{$appendix}}
+{{#hasAppendix}}
+<section class="card appendix" id="suppressed" aria-labelledby="suppressed-heading">
+<h2 id="suppressed-heading">Appendix: suppressed rows</h2>
+<p class="note">These rows matched a suppression in the suppressions file, so they are left out of the tables above (and of the CSV and JSON files). Each shows why, whose decision it is and when it expires.</p>
+{{#appendix}}
+<h3><a href="#{{anchor}}">{{number}}. {{title}}</a>{{#tenant}} · {{tenant}}{{/tenant}} · {{rowCountText}}</h3>
+<div class="table-wrap" role="region" aria-label="Suppressed rows of query {{number}}" tabindex="0">
+<table class="rows">
+<thead><tr><th scope="col">Reason</th><th scope="col">Owner</th><th scope="col">Expires</th>{{#columns}}<th scope="col"{{#numeric}} class="num"{{/numeric}}><button type="button">{{name}}<span class="type">{{type}}</span></button></th>{{/columns}}</tr></thead>
+<tbody>
+{{#rows}}
+<tr><td>{{suppression.reason}}</td><td>{{suppression.owner}}</td><td title="{{suppression.location}}">{{suppression.expires}}</td>{{#cells}}<td{{#classes}} class="{{classes}}"{{/classes}}>{{text}}</td>{{/cells}}</tr>
+{{/rows}}
+</tbody>
+</table>
+</div>
+{{^allRowsShown}}
+<p class="note">First {{shownRows}} of {{rowCountText}} shown.</p>
+{{/allRowsShown}}
+{{/appendix}}
+</section>
+{{/hasAppendix}}
+{{/appendix}}
 </main>
 {{$footer}}
 <footer class="page-foot">
@@ -507,10 +603,42 @@ button.copy:hover, .open:hover { background: var(--hover); }
 {{>summary.md}}
 {{/summary}}
 {{$queries}}
+{{#tenants}}
+{{#multiTenant}}
+# Tenant {{name}}{{#sampleData}} (sample data){{/sampleData}}
+
+{{endpoint}} · {{counts.queries}} queries: {{counts.withFindings}} with findings, {{counts.failed}} failed{{#counts.hasNewFindings}} · **{{counts.newFindingsText}}**{{/counts.hasNewFindings}}
+
+{{/multiTenant}}
+{{#notes}}
+> {{.}}
+
+{{/notes}}
 {{#queries}}
 {{>query.md}}
 {{/queries}}
+{{/tenants}}
 {{/queries}}
+{{$appendix}}
+{{#hasAppendix}}
+<a id="suppressed"></a>
+
+## Appendix: suppressed rows
+
+These rows matched a suppression, so they are left out of the tables above (and of the CSV and JSON files).
+
+{{#appendix}}
+### [{{number}}. {{title}}](#{{{anchor}}}){{#tenant}} · {{tenant}}{{/tenant}} · {{rowCountText}}
+
+| Reason | Owner | Expires |{{#columns}} {{name}} |{{/columns}}
+|---|---|---|{{#columns}}---|{{/columns}}
+{{#rows}}
+| {{suppression.reason}} | {{suppression.owner}} | {{suppression.expires}} |{{#cells}} {{text}} |{{/cells}}
+{{/rows}}
+
+{{/appendix}}
+{{/hasAppendix}}
+{{/appendix}}
 {{$footer}}
 ---
 
@@ -528,6 +656,13 @@ Generated by {{generator}} for the run started {{run.started}}.
 <p class="sample" role="note">{{sampleDataNotice}}</p>
 {{/sampleData}}
 <h2 id="summary-heading" class="visually-hidden">Summary</h2>
+{{#hasNotes}}
+<ul class="notes warn" role="note">
+{{#notes}}
+<li>{{.}}</li>
+{{/notes}}
+</ul>
+{{/hasNotes}}
 <dl class="facts">
 <div><dt>Started</dt><dd><time datetime="{{run.started}}">{{run.startedText}}</time></dd></div>
 <div><dt>Duration</dt><dd>{{run.duration}}</dd></div>
@@ -542,7 +677,22 @@ Generated by {{generator}} for the run started {{run.started}}.
 <li class="tile{{#hasFailures}} alert{{/hasFailures}}"><b>{{counts.failed}}</b> <span>failed</span></li>
 <li class="tile"><b>{{counts.empty}}</b> <span>empty</span></li>
 <li class="tile"><b>{{counts.rowsText}}</b> <span>rows in total</span></li>
+{{#history}}
+<li class="tile{{#counts.hasNewFindings}} found{{/counts.hasNewFindings}}"><b>{{counts.newFindings}}</b> <span>new since the last run</span></li>
+<li class="tile"><b>{{counts.resolved}}</b> <span>resolved</span></li>
+<li class="tile"><b>{{counts.suppressed}}</b> <span>suppressed rows</span></li>
+{{/history}}
 </ul>
+{{#hasExpiredSuppressions}}
+<div class="warn expired" role="note">
+<p><strong>{{expiredSuppressionsText}} expired.</strong> They hide nothing any more; renew them with a new date or remove them from the suppressions file.</p>
+<ul>
+{{#expiredSuppressions}}
+<li><code>{{query}}</code>{{#tenant}} ({{tenant}}){{/tenant}}: {{what}} — {{reason}} · owner {{owner}} · expired {{expires}} · <code>{{location}}</code></li>
+{{/expiredSuppressions}}
+</ul>
+</div>
+{{/hasExpiredSuppressions}}
 <div class="split">
 <div>
 <h3>By severity</h3>
@@ -574,10 +724,10 @@ Generated by {{generator}} for the run started {{run.started}}.
 </div>
 <h3>Queries</h3>
 <table class="overview">
-<thead><tr><th scope="col">#</th><th scope="col">Query</th><th scope="col">Severity</th><th scope="col">Result</th></tr></thead>
+<thead><tr><th scope="col">#</th>{{#multiTenant}}<th scope="col">Tenant</th>{{/multiTenant}}<th scope="col">Query</th><th scope="col">Severity</th><th scope="col">Result</th>{{#history}}<th scope="col">New</th>{{/history}}</tr></thead>
 <tbody>
 {{#queries}}
-<tr class="status-{{status}} sev-{{severity}}"><td>{{number}}</td><td><a href="#{{anchor}}">{{title}}</a></td><td><span class="badge sev-{{severity}}">{{severityLabel}}</span></td><td>{{#hasFindings}}<strong>{{rowCountText}}</strong>{{#truncated}} <span class="flag">truncated</span>{{/truncated}}{{/hasFindings}}{{#empty}}<span class="muted">no rows</span>{{/empty}}{{#failed}}<span class="fail">failed: {{error.label}}</span>{{/failed}}</td></tr>
+<tr class="status-{{status}} sev-{{severity}}"><td>{{number}}</td>{{#multiTenant}}<td>{{tenant}}</td>{{/multiTenant}}<td><a href="#{{anchor}}">{{title}}</a></td><td><span class="badge sev-{{severity}}">{{severityLabel}}</span></td><td>{{#hasFindings}}<strong>{{rowCountText}}</strong>{{#truncated}} <span class="flag">truncated</span>{{/truncated}}{{/hasFindings}}{{#empty}}<span class="muted">no rows</span>{{/empty}}{{#failed}}<span class="fail">failed: {{error.label}}</span>{{/failed}}</td>{{#history}}<td>{{#failed}}—{{/failed}}{{^failed}}{{#hasNew}}<strong class="new-badge">{{newFindings}} new</strong>{{/hasNew}}{{^hasNew}}0{{/hasNew}}{{/failed}}</td>{{/history}}</tr>
 {{/queries}}
 </tbody>
 </table>
@@ -585,6 +735,10 @@ Generated by {{generator}} for the run started {{run.started}}.
 
 """##,
         "summary.md": ##"""
+{{#notes}}
+> {{.}}
+
+{{/notes}}
 | Run | |
 |---|---|
 | Started | {{run.startedText}} |
@@ -595,6 +749,9 @@ Generated by {{generator}} for the run started {{run.started}}.
 {{/run.tenant}}
 | Queries | {{counts.queries}} run: {{counts.withFindings}} with findings, {{counts.empty}} empty, {{counts.failed}} failed |
 | Rows | {{counts.rowsText}} |
+{{#history}}
+| New since the last run | {{counts.newFindingsText}}; {{counts.resolvedText}}; {{counts.suppressedText}} |
+{{/history}}
 
 | Severity | Queries | With findings | Rows |
 |---|--:|--:|--:|
@@ -602,10 +759,18 @@ Generated by {{generator}} for the run started {{run.started}}.
 | {{label}} | {{queries}} | {{withFindings}} | {{rowsText}} |
 {{/severities}}
 
-| # | Query | Severity | Result |
-|--:|---|---|---|
+{{#hasExpiredSuppressions}}
+> **{{expiredSuppressionsText}} expired.** They hide nothing any more; renew them with a new date or remove them from the suppressions file.
+>
+{{#expiredSuppressions}}
+> - `{{query}}`{{#tenant}} ({{tenant}}){{/tenant}}: {{what}} — {{reason}} · owner {{owner}} · expired {{expires}} · {{location}}
+{{/expiredSuppressions}}
+
+{{/hasExpiredSuppressions}}
+| # |{{#multiTenant}} Tenant |{{/multiTenant}} Query | Severity | Result |{{#history}} New |{{/history}}
+|--:|{{#multiTenant}}---|{{/multiTenant}}---|---|---|{{#history}}--:|{{/history}}
 {{#queries}}
-| {{number}} | [{{title}}](#{{{anchor}}}) | {{severityLabel}} | {{#hasFindings}}**{{rowCountText}}**{{#truncated}} (truncated){{/truncated}}{{/hasFindings}}{{#empty}}no rows{{/empty}}{{#failed}}failed: {{error.label}}{{/failed}} |
+| {{number}} |{{#multiTenant}} {{tenant}} |{{/multiTenant}} [{{title}}](#{{{anchor}}}) | {{severityLabel}} | {{#hasFindings}}**{{rowCountText}}**{{#truncated}} (truncated){{/truncated}}{{/hasFindings}}{{#empty}}no rows{{/empty}}{{#failed}}failed: {{error.label}}{{/failed}} |{{#history}} {{#failed}}—{{/failed}}{{^failed}}{{#hasNew}}**{{newFindings}}**{{/hasNew}}{{^hasNew}}0{{/hasNew}}{{/failed}} |{{/history}}
 {{/queries}}
 
 
@@ -618,10 +783,10 @@ Generated by {{generator}} for the run started {{run.started}}.
 </div>
 <div class="table-wrap" role="region" aria-label="Rows of query {{number}}" tabindex="0">
 <table class="rows">
-<thead><tr>{{#columns}}<th scope="col"{{#numeric}} class="num"{{/numeric}}><button type="button">{{name}}<span class="type">{{type}}</span></button></th>{{/columns}}</tr></thead>
+<thead><tr>{{#history}}<th scope="col" class="mark"><button type="button">Finding<span class="type">new / seen</span></button></th>{{/history}}{{#columns}}<th scope="col"{{#numeric}} class="num"{{/numeric}}><button type="button">{{name}}<span class="type">{{type}}</span></button></th>{{/columns}}</tr></thead>
 <tbody>
 {{#rows}}
-<tr>{{#cells}}<td{{#classes}} class="{{classes}}"{{/classes}}{{#shortened}} title="Shortened for display{{#csvFile}}; the full value is in the CSV file{{/csvFile}}"{{/shortened}}{{#sortValue}} data-v="{{sortValue}}"{{/sortValue}}>{{text}}</td>{{/cells}}</tr>
+<tr{{#new}} class="new"{{/new}}>{{#history}}<td class="mark" title="Finding key {{key}}, first seen {{firstSeen}}">{{#new}}<span class="new-badge">new</span>{{/new}}{{^new}}<span class="seen">seen</span>{{/new}}</td>{{/history}}{{#cells}}<td{{#classes}} class="{{classes}}"{{/classes}}{{#shortened}} title="Shortened for display{{#csvFile}}; the full value is in the CSV file{{/csvFile}}"{{/shortened}}{{#sortValue}} data-v="{{sortValue}}"{{/sortValue}}>{{text}}</td>{{/cells}}</tr>
 {{/rows}}
 </tbody>
 </table>
@@ -630,10 +795,10 @@ Generated by {{generator}} for the run started {{run.started}}.
 
 """##,
         "table.md": ##"""
-|{{#columns}} {{name}} |{{/columns}}
-|{{#columns}}{{#numeric}}--:{{/numeric}}{{^numeric}}---{{/numeric}}|{{/columns}}
+|{{#history}} Finding |{{/history}}{{#columns}} {{name}} |{{/columns}}
+|{{#history}}---|{{/history}}{{#columns}}{{#numeric}}--:{{/numeric}}{{^numeric}}---{{/numeric}}|{{/columns}}
 {{#rows}}
-|{{#cells}} {{text}} |{{/cells}}
+|{{#history}} {{#new}}**new**{{/new}}{{^new}}seen{{/new}} |{{/history}}{{#cells}} {{text}} |{{/cells}}
 {{/rows}}
 
 """##,

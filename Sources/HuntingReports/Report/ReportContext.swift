@@ -1,132 +1,133 @@
 import Foundation
-public import Hunting
+import Hunting
 import KQL
 
-/// What a report is made from: a run's outcomes plus the names of the files beside the report.
-///
-/// ``context(for:)`` turns it into the data templates render; README "Template context" lists
-/// every name in it.
-public struct ReportModel: Sendable {
-    /// One query's place in the report.
-    public struct Entry: Sendable {
-        /// The outcome.
-        public var outcome: QueryOutcome
-        /// The file and anchor name (`execution.encoded-powershell`).
-        public var slug: String
-        /// Where the outcome falls: findings first, then failures, then empty results.
-        public var status: Status
-    }
-
-    /// How a query ended, as the report groups it.
-    public enum Status: String, Sendable, Comparable {
-        case findings, failed, empty
-
-        private var rank: Int { self == .findings ? 0 : self == .failed ? 1 : 2 }
-        public static func < (lhs: Status, rhs: Status) -> Bool { lhs.rank < rhs.rank }
-    }
-
-    /// The run.
-    public var run: RunResult
-    /// The options.
-    public var options: ReportOptions
-    /// The queries in report order: findings by severity (highest first), then failures, then empty
-    /// results; the run's order breaks ties.
-    public var entries: [Entry]
-
-    /// Creates the model of `run`.
-    public init(run: RunResult, options: ReportOptions = ReportOptions()) {
-        self.run = run
-        self.options = options
-        let slugs = ReportText.uniqueSlugs(run.outcomes.map(\.query.query.id))
-        let unsorted = zip(run.outcomes, slugs).map { outcome, slug in
-            let status: Status
-            switch outcome.result {
-            case .success(let value): status = value.table.rowCount > 0 ? .findings : .empty
-            case .failure: status = .failed
-            }
-            return Entry(outcome: outcome, slug: slug, status: status)
-        }
-        entries = unsorted.enumerated().sorted { a, b in
-            let (x, y) = (a.element, b.element)
-            if x.status != y.status { return x.status < y.status }
-            let (sx, sy) = (x.outcome.query.query.metadata.severity, y.outcome.query.query.metadata.severity)
-            if sx != sy { return sx > sy }
-            return a.offset < b.offset
-        }.map(\.element)
-    }
-
-    /// The CSV file of an entry, relative to the report.
-    public static func csvPath(_ entry: Entry) -> String { "queries/\(entry.slug).csv" }
-    /// The JSON file of an entry, relative to the report.
-    public static func jsonPath(_ entry: Entry) -> String { "queries/\(entry.slug).json" }
-
-    /// The text every output carries when the data is not from a real tenant.
-    public var sampleDataNotice: String? {
-        run.endpoint.isSampleData
-            ? "Sample data: these results come from \(run.endpoint), not from a real Defender tenant." : nil
-    }
-
+extension ReportModel {
     /// The template context for one output format.
     public func context(for format: ReportFormat) -> MustacheValue {
         let cellLimit = format == .markdown ? options.markdownCellLimit : options.htmlCellLimit
         let queries = entries.enumerated().map { index, entry in query(entry, number: index + 1, cellLimit: cellLimit) }
-        let rows = entries.reduce(0) { $0 + ($1.outcome.table?.rowCount ?? 0) }
-        let count = { (status: Status) in entries.filter { $0.status == status }.count }
+        let history = hasHistory
+        let multiTenant = tenants.count > 1
+        let tenantContexts: [MustacheValue] = tenants.enumerated().map { index, tenant in
+            let mine = entries.indices.filter { entries[$0].tenantIndex == index }
+            var value: [String: MustacheValue] = ["counts": .dictionary(Self.counts(mine.map { entries[$0] }))]
+            value["name"] = .string(tenant.name ?? "tenant \(index + 1)")
+            value["anchor"] = .string("t-" + ReportText.slug(tenant.name ?? "tenant-\(index + 1)"))
+            value["endpoint"] = .string(tenant.result.endpoint.description)
+            value["tenantId"] = tenant.result.endpoint.tenant.map(MustacheValue.string) ?? .null
+            value["sampleData"] = .bool(tenant.result.endpoint.isSampleData)
+            value["queries"] = .array(mine.map { queries[$0] })
+            value["notes"] = .array(tenant.notes.map(MustacheValue.string))
+            value["hasNotes"] = .bool(!tenant.notes.isEmpty)
+            value["multiTenant"] = .bool(multiTenant)
+            return .dictionary(value)
+        }
         let severities: [MustacheValue] = QuerySeverity.allCases.reversed().map { severity in
             let matching = entries.filter { $0.outcome.query.query.metadata.severity == severity }
             let found = matching.filter { $0.status == .findings }
+            let rows = found.reduce(0) { $0 + ($1.table?.rowCount ?? 0) }
             return [
                 "name": .string(severity.rawValue),
                 "label": .string(Self.label(severity)),
                 "queries": .int(matching.count),
                 "withFindings": .int(found.count),
-                "rows": .int(found.reduce(0) { $0 + ($1.outcome.table?.rowCount ?? 0) }),
-                "rowsText": .string(ReportText.grouped(found.reduce(0) { $0 + ($1.outcome.table?.rowCount ?? 0) })),
+                "rows": .int(rows),
+                "rowsText": .string(ReportText.grouped(rows)),
+                "newFindings": .int(found.reduce(0) { $0 + ($1.review?.newFindings ?? 0) }),
             ]
         }
         let chart = Charts.findings(entries.filter { $0.status == .findings }.map {
             Charts.FindingBar(
-                label: $0.outcome.query.query.metadata.title, anchor: "q-\($0.slug)", rows: $0.outcome.table?.rowCount ?? 0,
-                severity: $0.outcome.query.query.metadata.severity.rawValue)
+                label: (multiTenant ? "\($0.tenant ?? ""): " : "") + $0.outcome.query.query.metadata.title, anchor: "q-\($0.slug)",
+                rows: $0.table?.rowCount ?? 0, severity: $0.outcome.query.query.metadata.severity.rawValue)
         })
-        let endpoint = run.endpoint
+        let endpoints = tenants.map(\.result.endpoint)
+        let tenantIds = endpoints.compactMap(\.tenant)
+        let expired: [MustacheValue] = expiredSuppressions.map(Self.suppression)
+        let appendix: [MustacheValue] = entries.enumerated().compactMap { index, entry in
+            guard let review = entry.review, !review.suppressed.isEmpty, let table = entry.outcome.table else { return nil }
+            return appendixEntry(entry, review: review, table: table, number: index + 1, cellLimit: cellLimit)
+        }
         return [
             "title": .string(options.title),
             "generator": .string(options.generator),
-            "sampleData": .bool(endpoint.isSampleData),
+            "sampleData": .bool(isSampleData),
             "sampleDataNotice": sampleDataNotice.map(MustacheValue.string) ?? .null,
+            "history": .bool(history),
+            "multiTenant": .bool(multiTenant),
             "run": [
-                "started": .string(ReportText.iso(run.started)),
-                "finished": .string(ReportText.iso(run.finished)),
-                "startedText": .string(ReportText.display(run.started)),
-                "date": .string(ReportText.day(run.started)),
-                "duration": .string(ReportText.duration(run.finished.timeIntervalSince(run.started))),
-                "durationSeconds": Charts.number(run.finished.timeIntervalSince(run.started)),
-                "endpoint": .string(endpoint.description),
-                "endpointKind": .string(endpoint.kind.rawValue),
-                "endpointURL": .string(endpoint.url),
-                "tenant": endpoint.tenant.map(MustacheValue.string) ?? .null,
+                "started": .string(ReportText.iso(started)),
+                "finished": .string(ReportText.iso(finished)),
+                "startedText": .string(ReportText.display(started)),
+                "date": .string(ReportText.day(started)),
+                "duration": .string(ReportText.duration(finished.timeIntervalSince(started))),
+                "durationSeconds": Charts.number(finished.timeIntervalSince(started)),
+                "endpoint": .string(endpoints.map(\.description).joined(separator: "; ")),
+                "endpointKind": .string(Array(Set(endpoints.map(\.kind.rawValue))).sorted().joined(separator: ", ")),
+                "endpointURL": .string(endpoints.map(\.url).joined(separator: " ")),
+                "tenant": tenantIds.isEmpty ? .null : .string(tenantIds.joined(separator: ", ")),
             ],
-            "counts": [
-                "queries": .int(entries.count),
-                "succeeded": .int(entries.count - count(.failed)),
-                "withFindings": .int(count(.findings)),
-                "empty": .int(count(.empty)),
-                "failed": .int(count(.failed)),
-                "rows": .int(rows),
-                "rowsText": .string(ReportText.grouped(rows)),
-            ],
+            "counts": .dictionary(Self.counts(entries)),
+            "tenants": .array(tenantContexts),
             "severities": .array(severities),
             "chart": chart,
-            "hasFindings": .bool(count(.findings) > 0),
-            "hasFailures": .bool(count(.failed) > 0),
+            "hasFindings": .bool(entries.contains { $0.status == .findings }),
+            "hasFailures": .bool(entries.contains { $0.status == .failed }),
             "queries": .array(queries),
+            "expiredSuppressions": .array(expired),
+            "hasExpiredSuppressions": .bool(!expired.isEmpty),
+            "expiredSuppressionsText": .string(ReportText.count(expired.count, "suppression")),
+            "appendix": .array(appendix),
+            "notes": .array(notes.map(MustacheValue.string)),
+            "hasNotes": .bool(!notes.isEmpty),
+            "hasAppendix": .bool(!appendix.isEmpty),
             "formats": [
                 "csv": .bool(options.formats.contains(.csv)),
                 "json": .bool(options.formats.contains(.json)),
                 "html": .bool(options.formats.contains(.html)),
                 "markdown": .bool(options.formats.contains(.markdown)),
             ],
+        ]
+    }
+
+    /// The counts of a group of entries (the whole report, or one tenant).
+    static func counts(_ group: [Entry]) -> [String: MustacheValue] {
+        let count = { (status: Status) in group.filter { $0.status == status }.count }
+        let rows = group.reduce(0) { $0 + ($1.table?.rowCount ?? 0) }
+        let new = group.reduce(0) { $0 + ($1.review?.newFindings ?? 0) }
+        let resolved = group.reduce(0) { $0 + ($1.review?.resolved.count ?? 0) }
+        let suppressed = group.reduce(0) { $0 + ($1.review?.suppressed.count ?? 0) }
+        return [
+            "queries": .int(group.count),
+            "succeeded": .int(group.count - count(.failed)),
+            "withFindings": .int(count(.findings)),
+            "empty": .int(count(.empty)),
+            "failed": .int(count(.failed)),
+            "rows": .int(rows),
+            "rowsText": .string(ReportText.grouped(rows)),
+            "newFindings": .int(new),
+            "newFindingsText": .string(ReportText.count(new, "new finding")),
+            "hasNewFindings": .bool(new > 0),
+            "resolved": .int(resolved),
+            "resolvedText": .string(ReportText.count(resolved, "resolved finding")),
+            "hasResolved": .bool(resolved > 0),
+            "suppressed": .int(suppressed),
+            "suppressedText": .string(ReportText.count(suppressed, "suppressed row")),
+            "hasSuppressed": .bool(suppressed > 0),
+        ]
+    }
+
+    /// A suppression as templates show it.
+    static func suppression(_ suppression: SuppressionNote) -> MustacheValue {
+        [
+            "query": .string(suppression.query),
+            "tenant": suppression.tenant.map(MustacheValue.string) ?? .null,
+            "what": .string(suppression.what),
+            "reason": .string(suppression.reason),
+            "owner": .string(suppression.owner),
+            "expires": .string(suppression.expiresText),
+            "location": .string(suppression.location),
         ]
     }
 
@@ -161,6 +162,7 @@ public struct ReportModel: Sendable {
             "tagsText": metadata.tags.isEmpty ? .null : .string(metadata.tags.joined(separator: ", ")),
             "owner": metadata.owner.map(MustacheValue.string) ?? .null,
             "status": .string(entry.status.rawValue),
+            "tenant": entry.tenant.map(MustacheValue.string) ?? .null,
             "hasFindings": .bool(entry.status == .findings),
             "failed": .bool(entry.status == .failed),
             "empty": .bool(entry.status == .empty),
@@ -180,12 +182,12 @@ public struct ReportModel: Sendable {
             "duration": .string(ReportText.duration(provenance.duration)),
             "requestIds": .array(provenance.requestIds.map(MustacheValue.string)),
             "defenderLink": .string(DefenderPortalLink.url(
-                query: outcome.query.text, portalHost: DefenderPortalLink.portalHost(forEndpointURL: run.endpoint.url),
+                query: outcome.query.text, portalHost: DefenderPortalLink.portalHost(forEndpointURL: tenants[entry.tenantIndex].result.endpoint.url),
                 timeRange: options.portalTimeRange)),
         ]
         switch outcome.result {
         case .success(let result):
-            let table = result.table
+            let table = entry.table ?? result.table
             let shown = min(options.rowLimit, table.rowCount)
             value["rowCount"] = .int(table.rowCount)
             value["rowCountText"] = .string(ReportText.count(table.rowCount, "row"))
@@ -194,11 +196,10 @@ public struct ReportModel: Sendable {
             value["hiddenRows"] = .int(table.rowCount - shown)
             value["hiddenRowsText"] = .string(ReportText.count(table.rowCount - shown, "more row"))
             value["allRowsShown"] = .bool(shown == table.rowCount)
-            value["columns"] = .array(table.columns.enumerated().map { index, column in
-                ["name": .string(column.name), "type": .string(column.type.rawValue), "index": .int(index),
-                 "numeric": .bool(Self.isNumeric(column.type))]
-            })
-            value["rows"] = .array(Self.rows(table, count: shown, cellLimit: cellLimit))
+            value["columns"] = .array(Self.columns(table))
+            value["rows"] = .array(Self.rows(table, count: shown, cellLimit: cellLimit, marks: entry.review.map { review in
+                { row in Self.mark(review, row: entry.resultRows[row]) }
+            }))
             value["hasHiddenRows"] = .bool(shown < table.rowCount)
             value["histogram"] = Charts.histogram(table) ?? .null
             if options.formats.contains(.csv) { value["csvFile"] = .string(Self.csvPath(entry)) }
@@ -219,7 +220,96 @@ public struct ReportModel: Sendable {
             }
             value["error"] = .dictionary(details)
         }
+        if let review = entry.review { value.merge(Self.history(review, cellLimit: cellLimit)) { $1 } }
         return .dictionary(value)
+    }
+
+    /// What the review adds to a query: new findings, resolved ones, suppressed rows.
+    static func history(_ review: FindingReview, cellLimit: Int) -> [String: MustacheValue] {
+        var value: [String: MustacheValue] = [
+            "history": true,
+            "newFindings": .int(review.newFindings),
+            "newFindingsText": .string(ReportText.count(review.newFindings, "new finding")),
+            "hasNew": .bool(review.newFindings > 0),
+            "firstRun": .bool(review.comparedWith == nil && review.lastSuccess == nil),
+            "comparedWith": review.comparedWith.map { .string(ReportText.display($0)) } ?? .null,
+            "suppressedCount": .int(review.suppressed.count),
+            "suppressedText": .string(ReportText.count(review.suppressed.count, "suppressed row")),
+            "hasSuppressed": .bool(!review.suppressed.isEmpty),
+            "resolvedUnknown": .bool(review.resolvedUnknown),
+        ]
+        if let columns = review.keyColumns {
+            value["keyColumns"] = .string(columns.names.joined(separator: ", "))
+            value["keyNote"] = columns.note.map(MustacheValue.string) ?? .null
+        }
+        let resolved: [MustacheValue] = review.resolved.map { finding in
+            let pairs = zip(review.state.keyColumns, finding.values).map { name, text in
+                ["name": .string(name), "value": .string(ReportText.shortened(text, to: cellLimit).text)] as MustacheValue
+            }
+            return [
+                "key": .string(finding.key),
+                "firstSeen": .string(ReportText.display(finding.firstSeen)),
+                "values": .array(pairs),
+                "valuesText": .string(zip(review.state.keyColumns, finding.values).map { "\($0)=\($1)" }.joined(separator: ", ")),
+            ]
+        }
+        value["resolved"] = .array(resolved)
+        value["resolvedCount"] = .int(resolved.count)
+        value["resolvedText"] = .string(ReportText.count(resolved.count, "resolved finding"))
+        value["hasResolved"] = .bool(!resolved.isEmpty)
+        if let last = review.lastSuccess {
+            value["lastSuccess"] = [
+                "date": .string(ReportText.display(last.run)),
+                "findings": .int(last.findings.count),
+                "findingsText": .string(ReportText.count(last.findings.count, "finding")),
+            ]
+        }
+        return value
+    }
+
+    /// A row's place in the history.
+    static func mark(_ review: FindingReview, row: Int) -> [String: MustacheValue] {
+        let new = review.isNew[row]
+        return [
+            "new": .bool(new),
+            "key": .string(review.rowKeys[row]),
+            "firstSeen": .string(ReportText.display(review.firstSeen[row])),
+            "findingStatus": .string(new ? "new" : "present"),
+        ]
+    }
+
+    /// The appendix entry of a query with suppressed rows.
+    func appendixEntry(_ entry: Entry, review: FindingReview, table: KQLTable, number: Int, cellLimit: Int) -> MustacheValue {
+        let rows = review.suppressed.map(\.row)
+        let hidden = table.gather(rows)
+        let shown = min(options.rowLimit, hidden.rowCount)
+        let cells = Self.rows(hidden, count: shown, cellLimit: cellLimit) { index in
+            var mark = Self.mark(review, row: rows[index])
+            if case .dictionary(let details) = Self.suppression(review.suppressed[index].suppression) {
+                mark["suppression"] = .dictionary(details)
+            }
+            return mark
+        }
+        return [
+            "number": .int(number),
+            "title": .string(entry.outcome.query.query.metadata.title),
+            "anchor": .string("q-\(entry.slug)"),
+            "tenant": entry.tenant.map(MustacheValue.string) ?? .null,
+            "columns": .array(Self.columns(hidden)),
+            "rows": .array(cells),
+            "rowCount": .int(hidden.rowCount),
+            "rowCountText": .string(ReportText.count(hidden.rowCount, "suppressed row")),
+            "allRowsShown": .bool(shown == hidden.rowCount),
+            "shownRows": .int(shown),
+        ]
+    }
+
+    /// The columns of a table as templates show them.
+    static func columns(_ table: KQLTable) -> [MustacheValue] {
+        table.columns.enumerated().map { index, column in
+            ["name": .string(column.name), "type": .string(column.type.rawValue), "index": .int(index),
+             "numeric": .bool(Self.isNumeric(column.type))]
+        }
     }
 
     /// A Markdown code fence longer than any run of backticks in `text`, so the text cannot close it.
@@ -240,8 +330,11 @@ public struct ReportModel: Sendable {
         }
     }
 
-    /// The first `count` rows as cells of display text, each cut to `cellLimit` characters.
-    static func rows(_ table: KQLTable, count: Int, cellLimit: Int) -> [MustacheValue] {
+    /// The first `count` rows as cells of display text, each cut to `cellLimit` characters, with
+    /// what `marks` adds to each row (its history).
+    static func rows(
+        _ table: KQLTable, count: Int, cellLimit: Int, marks: ((Int) -> [String: MustacheValue])? = nil
+    ) -> [MustacheValue] {
         let numeric = table.columns.map { isNumeric($0.type) }
         return (0..<count).map { row in
             let cells: [MustacheValue] = table.columns.enumerated().map { index, column in
@@ -256,7 +349,9 @@ public struct ReportModel: Sendable {
                 if case .timespan(let span) = value { cell["sortValue"] = .string(String(span.ticks)) }
                 return .dictionary(cell)
             }
-            return ["cells": .array(cells)]
+            var value = marks?(row) ?? [:]
+            value["cells"] = .array(cells)
+            return .dictionary(value)
         }
     }
 }

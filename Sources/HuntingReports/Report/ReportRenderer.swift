@@ -47,9 +47,9 @@ public struct ReportRenderer: Sendable {
         }
         let notice = model.sampleDataNotice
         for entry in model.entries {
-            guard let result = try? entry.outcome.result.get() else { continue }
+            guard let result = try? entry.outcome.result.get(), let table = ReportModel.exportTable(entry) else { continue }
             if formats.contains(.csv) {
-                var bytes = CSVWriter(byteOrderMark: model.options.byteOrderMark).bytes(result.table)
+                var bytes = CSVWriter(byteOrderMark: model.options.byteOrderMark).bytes(table)
                 if let notice {
                     // A comment line before the header: spreadsheets show it, and nobody mistakes the rows for real ones.
                     let prefix = model.options.byteOrderMark ? 3 : 0
@@ -61,11 +61,12 @@ public struct ReportRenderer: Sendable {
                 var header: [(name: String, json: String)] = [
                     ("query", JSONTableWriter.quoted(entry.outcome.query.query.id)),
                     ("title", JSONTableWriter.quoted(entry.outcome.query.query.metadata.title)),
-                    ("sampleData", model.run.endpoint.isSampleData ? "true" : "false"),
                 ]
+                if let tenant = entry.tenant { header.append(("tenant", JSONTableWriter.quoted(tenant))) }
+                header.append(("sampleData", model.tenants[entry.tenantIndex].result.endpoint.isSampleData ? "true" : "false"))
                 if let notice { header.append(("notice", JSONTableWriter.quoted(notice))) }
                 header.append(("truncated", result.truncated ? "true" : "false"))
-                files.append(ReportFile(path: ReportModel.jsonPath(entry), bytes: JSONTableWriter().bytes(result.table, header: header)))
+                files.append(ReportFile(path: ReportModel.jsonPath(entry), bytes: JSONTableWriter().bytes(table, header: header)))
             }
         }
         files.append(ReportFile(path: "manifest.json", bytes: RunManifest(model: model, files: files).json()))
