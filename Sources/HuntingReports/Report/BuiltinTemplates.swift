@@ -20,6 +20,157 @@ enum BuiltinTemplates {
 
 
 """##,
+        "index.html": ##"""
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta http-equiv="Content-Security-Policy" content="{{contentSecurityPolicy}}">
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<meta name="referrer" content="no-referrer">
+<title>{{$title}}{{title}}{{/title}}</title>
+<style>
+{{$style}}
+:root {
+  color-scheme: light dark;
+  --bg: #f4f5f7; --card: #fff; --fg: #1c2230; --muted: #5a6372; --line: #dce0e6; --soft: #eef0f4; --head: #f7f8fa;
+  --accent: #0a58b8; --focus: #2f7de1; --hover: #eef4fc;
+  --warn-bg: #fff6da; --warn-fg: #5f4300; --warn-line: #e3bd55;
+  --err-bg: #fdeeee; --err-fg: #8a1c1c; --err-line: #eeb4b4;
+  --sample-a: #fff1bd; --sample-fg: #4d3500; --sample-line: #c99a12;
+  --sans: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  --mono: ui-monospace, SFMono-Regular, "Cascadia Mono", Menlo, Consolas, "Liberation Mono", monospace;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --bg: #0f1217; --card: #171b22; --fg: #e4e8ee; --muted: #9aa4b2; --line: #2b323c; --soft: #1f252e; --head: #1c212a;
+    --accent: #7cb6ff; --focus: #7cb6ff; --hover: #1d2735;
+    --warn-bg: #382d0c; --warn-fg: #f7dc8b; --warn-line: #7a6118;
+    --err-bg: #3a1618; --err-fg: #ffb8b1; --err-line: #7d2f2f;
+    --sample-a: #3a300a; --sample-fg: #ffe39a; --sample-line: #a88416;
+  }
+}
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; background: var(--bg); color: var(--fg); font: 15px/1.5 var(--sans); }
+.page { max-width: 1200px; margin: 0 auto; padding: 28px 20px 40px; }
+h1 { font-size: 1.75rem; font-weight: 650; letter-spacing: -0.01em; line-height: 1.25; margin: 0; }
+a { color: var(--accent); text-underline-offset: 2px; }
+a:hover { text-decoration-thickness: 2px; }
+:focus-visible { outline: 2px solid var(--focus); outline-offset: 2px; border-radius: 3px; }
+code { font-family: var(--mono); font-size: 0.86em; }
+p { margin: 0 0 8px; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+.page-head { margin-bottom: 18px; }
+.eyebrow { color: var(--muted); font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.08em; margin-bottom: 4px; }
+.lede { color: var(--muted); margin: 6px 0 0; }
+.lede a { font-weight: 600; }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 18px 20px; margin: 0 0 18px; min-width: 0; }
+.none { color: var(--muted); font-style: italic; }
+.table-wrap { overflow: auto; }
+table.runs { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
+.runs th, .runs td { padding: 7px 8px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+.runs thead th { color: var(--muted); font-size: 0.8rem; font-weight: 600; white-space: nowrap; }
+.runs tbody th { font-weight: 600; white-space: nowrap; }
+.runs tbody th a { font-family: var(--mono); font-size: 0.9rem; }
+.runs tbody tr:hover { background: var(--hover); }
+.runs .num { text-align: right; }
+.runs td.report { overflow-wrap: anywhere; min-width: 14ch; }
+.runs td.started { white-space: nowrap; }
+.runs tr.sample-run th { box-shadow: inset 3px 0 var(--sample-line); }
+.sample-note { margin: 0 0 0.8rem; color: var(--muted); }
+.badge { display: inline-block; margin-left: 6px; padding: 0 7px; border-radius: 999px; font-size: 0.72rem; font-weight: 600; font-family: var(--sans);
+  color: var(--accent); border: 1px solid currentColor; }
+.flag { display: inline-block; margin-left: 6px; font-size: 0.72rem; font-weight: 600; font-family: var(--sans); padding: 0 6px; border-radius: 4px;
+  background: var(--sample-a); color: var(--sample-fg); border: 1px solid var(--sample-line); }
+.fail { color: var(--err-fg); font-weight: 600; }
+.unreadable { color: var(--err-fg); background: var(--err-bg); }
+.page-foot { color: var(--muted); font-size: 0.85rem; border-top: 1px solid var(--line); padding-top: 14px; margin-top: 8px; overflow-wrap: anywhere; }
+@media (max-width: 820px) {
+  .runs .history { display: none; }
+}
+@media (max-width: 560px) {
+  .page { padding: 16px 10px 28px; }
+  .card { padding: 14px 12px; }
+  .runs td.started { display: none; }
+}
+@media print {
+  :root { color-scheme: light;
+    --bg: #fff; --card: #fff; --fg: #000; --muted: #444; --line: #bbb; --accent: #0a4fa0; --hover: transparent;
+    --err-bg: #fdf0f0; --err-fg: #7a1515; --sample-a: #fff3c4; --sample-fg: #3d2a00; }
+  .page { max-width: none; padding: 0; }
+  .card { border-color: #bbb; }
+  tr { break-inside: avoid; }
+  a { color: inherit; }
+}
+{{/style}}
+{{$extraStyle}}
+{{/extraStyle}}
+</style>
+{{$head}}
+{{/head}}
+</head>
+<body>
+<div class="page">
+{{$header}}
+<header class="page-head">
+<p class="eyebrow">Microsoft Defender advanced hunting</p>
+<h1>{{title}}</h1>
+<p class="lede">{{runCountText}}, newest first{{#latestReport}} · <a href="{{href}}">Open the latest report</a>{{/latestReport}}</p>
+</header>
+{{/header}}
+<main>
+{{$list}}
+<section class="card" aria-labelledby="runs-heading">
+<h2 id="runs-heading" class="visually-hidden">Runs</h2>
+{{#hasSampleRuns}}
+<p class="sample-note" role="note">Runs marked <span class="flag">sample data</span> were made from the built-in sample tenant, an emulator or exported tables, not from a real Defender tenant; each report says where its data came from.</p>
+{{/hasSampleRuns}}
+{{#hasRuns}}
+<div class="table-wrap" role="region" aria-labelledby="runs-heading" tabindex="0">
+<table class="runs">
+<thead><tr><th scope="col">Run</th><th scope="col">Started</th><th scope="col">Report</th><th scope="col" class="num">Queries</th><th scope="col" class="num">With findings</th><th scope="col" class="num">Failed</th><th scope="col" class="num">Rows</th><th scope="col" class="num history">New</th><th scope="col" class="num history">Resolved</th><th scope="col" class="num history">Suppressed</th></tr></thead>
+<tbody>
+{{#runs}}
+<tr{{#sampleData}} class="sample-run"{{/sampleData}}>
+<th scope="row"><a href="{{href}}">{{name}}</a>{{#latest}}<span class="badge">latest</span>{{/latest}}{{#sampleData}}<span class="flag">sample data</span>{{/sampleData}}</th>
+<td class="started">{{#started}}<time datetime="{{started}}">{{startedText}}</time>{{/started}}{{^started}}{{startedText}}{{/started}}</td>
+{{#readable}}
+<td class="report"{{#notice}} title="{{notice}}"{{/notice}}>{{title}}</td>
+<td class="num">{{counts.queries}}</td>
+<td class="num">{{counts.withFindings}}</td>
+<td class="num{{#failedAlert}} fail{{/failedAlert}}">{{counts.failed}}</td>
+<td class="num">{{counts.rows}}</td>
+<td class="num history">{{counts.newFindings}}</td>
+<td class="num history">{{counts.resolved}}</td>
+<td class="num history">{{counts.suppressed}}</td>
+{{/readable}}
+{{^readable}}
+<td class="unreadable" colspan="8">manifest unreadable</td>
+{{/readable}}
+</tr>
+{{/runs}}
+</tbody>
+</table>
+</div>
+{{/hasRuns}}
+{{^hasRuns}}
+<p class="none">No reports have been published here yet.</p>
+{{/hasRuns}}
+</section>
+{{/list}}
+</main>
+{{$footer}}
+<footer class="page-foot">
+<p>Each run is a folder named after the UTC minute it started; <code>latest</code> is the newest run.</p>
+</footer>
+{{/footer}}
+</div>
+</body>
+</html>
+
+"""##,
         "query.html": ##"""
 <section class="card query sev-{{severity}} status-{{status}}" id="{{anchor}}" aria-labelledby="{{anchor}}-title">
 <header class="query-head">
