@@ -350,16 +350,26 @@ public final class HTTPServer: Sendable {
         return .drain
     }
 
-    /// Runs the async handler as a task and blocks this (non-pool) thread until it answers.
+    /// Runs the async handler as a task whose jobs run on this connection's own thread, and
+    /// returns its answer.
+    ///
+    /// The handler never waits for a thread of the shared task pool: a process whose pool is busy
+    /// (tests running beside an in-process emulator, a host app doing heavy work) still gets its
+    /// answers. Jobs the handler hands to actors run there and come back here.
     private func runHandler(_ request: HTTPRequest, connection id: Int) -> HTTPResponse {
         let answer = HandlerAnswer()
+        let executor = ConnectionExecutor()
         let handler = self.handler
-        let task = Task { answer.deliver(await handler(request)) }
+        let task = Task(executorPreference: executor) {
+            answer.deliver(await handler(request))
+            executor.wake()
+        }
         let cancelled = state.withLock { state in
             state.connections[id]?.task = task
             return state.forced
         }
         if cancelled { task.cancel() }
+        executor.run { answer.isReady }
         return answer.wait()
     }
 
@@ -423,9 +433,37 @@ private final class HandlerAnswer: Sendable {
         ready.signal()
     }
 
+    var isReady: Bool { response.withLock { $0 != nil } }
+
     func wait() -> HTTPResponse {
         ready.wait()
         return response.withLock { $0 } ?? HTTPResponse.text(500, "handler gave no answer\n")
+    }
+}
+
+/// The executor of one connection's handler task: its jobs queue up here and run on the
+/// connection's thread, which waits for them (``run(until:)``) instead of for a pool thread.
+private final class ConnectionExecutor: TaskExecutor {
+    private let jobs = Mutex<[UnownedJob]>([])
+    private let signal = DispatchSemaphore(value: 0)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        jobs.withLock { $0.append(job) }
+        signal.signal()
+    }
+
+    /// Wakes ``run(until:)`` to check its condition again.
+    func wake() { signal.signal() }
+
+    /// Runs the queued jobs on the calling thread, waiting for more, until `done` holds.
+    func run(until done: () -> Bool) {
+        while !done() {
+            signal.wait()
+            while let job = jobs.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
+                job.runSynchronously(on: asUnownedTaskExecutor())
+            }
+        }
     }
 }
 

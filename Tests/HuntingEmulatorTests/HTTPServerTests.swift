@@ -361,7 +361,7 @@ struct HTTPServerTests {
     // MARK: Faults
 
     @Test func delayTripsClientTimeouts() async throws {
-        let server = try startServer { _ in HTTPResponse.text(200, "late").delayed(by: 30) }
+        let server = try startServer { _ in HTTPResponse.text(200, "late").delayed(by: 120) }
         defer { server.stop() }
         let session = makeSession()
         defer { session.finishTasksAndInvalidate() }
@@ -369,8 +369,9 @@ struct HTTPServerTests {
         await #expect(throws: URLError.self) {
             _ = try await send(session, try request(server, "/slow", timeout: 1))
         }
-        // Well below the server's delay, so the client's timeout ended it; loose, since the machine may be busy.
-        #expect(Date().timeIntervalSince(started) < 20)
+        // Well below the server's delay, so the client's timeout ended it; loose, since the whole
+        // suite may be keeping both cores busy (URLSession's own timers then fire late).
+        #expect(Date().timeIntervalSince(started) < 60)
     }
 
     @Test func shortDelaysStillAnswer() async throws {
@@ -395,13 +396,15 @@ struct HTTPServerTests {
         defer { session.finishTasksAndInvalidate() }
         let started = Date()
         do {
-            let (data, _) = try await send(session, try request(server, "/cut"))
+            let (data, _) = try await send(session, try request(server, "/cut", timeout: 120))
             #expect(data.count < body.utf8.count)
         } catch {
             #expect(error is URLError)
+            #expect((error as? URLError)?.code != .timedOut, "a cut answer must end the request, not its timeout")
         }
-        // It must not hang; the bound is loose because the machine may be busy.
-        #expect(Date().timeIntervalSince(started) < 15)
+        // It must not hang (a hang runs into the 120 s timeout); the bound is loose because the
+        // whole suite may be keeping both cores and the task pool busy.
+        #expect(Date().timeIntervalSince(started) < 60)
     }
 
     @Test func abortedResponsesFail() async throws {

@@ -31,23 +31,27 @@ struct BrowserTests {
         document.addEventListener('securitypolicyviolation', function (e) { window.__hunt.violations.push(e.violatedDirective + ' ' + e.blockedURI); });
         """
 
-    /// Runs after the page's own script: sorts and filters the first result table, then writes
-    /// what it saw into the DOM for `--dump-dom`.
-    static let driver = """
+    /// Runs after the page's own script: sorts and filters the result table of the section
+    /// `SECTION` by its column `COLUMN`, then writes what it saw into the DOM for `--dump-dom`.
+    static func driver(section: String, column: Int) -> String {
+        "var SECTION = '\(section)', COLUMN = \(column);\n" + driverBody
+    }
+
+    static let driverBody = """
         (function () {
           var out = { sorted: false, filtered: false, tables: document.querySelectorAll('table').length };
           try {
-            var section = document.getElementById('q-lateral-movement.many-logons');
+            var section = document.getElementById(SECTION);
             var table = section.querySelector('table');
             var column = function () {
-              return Array.prototype.map.call(table.tBodies[0].rows, function (r) { return r.cells[1].textContent.trim(); });
+              return Array.prototype.map.call(table.tBodies[0].rows, function (r) { return r.cells[COLUMN].textContent.trim(); });
             };
             out.before = column().slice(0, 3);
-            var button = table.tHead.rows[0].cells[1].querySelector('button');
+            var button = table.tHead.rows[0].cells[COLUMN].querySelector('button');
             button.click();
             var asc = column();
             out.afterFirstClick = asc.slice(0, 3);
-            out.headerSort = table.tHead.rows[0].cells[1].getAttribute('aria-sort');
+            out.headerSort = table.tHead.rows[0].cells[COLUMN].getAttribute('aria-sort');
             button.click();
             out.afterSecondClick = column().slice(0, 3);
             var numbers = asc.map(Number);
@@ -69,10 +73,17 @@ struct BrowserTests {
         })();
         """
 
-    /// The fixture's report with the probe first in `<head>` and the driver last in `<body>`, and a
-    /// policy recomputed to allow exactly those two scripts besides the page's own.
-    static func instrumentedReport() throws -> String {
-        let files = ReportRenderer().render(ReportModel(run: ReportFixture.run()))
+    /// A fixture's report with the probe first in `<head>` and the driver last in `<body>`, and a
+    /// policy recomputed to allow exactly those two scripts besides the page's own: the plain
+    /// run's report, or the nightly one (two tenants, a "new" column before the result's columns,
+    /// resolved findings, the suppression appendix).
+    static func instrumentedReport(_ fixture: String) throws -> String {
+        let nightly = fixture == "nightly"
+        let model = nightly ? NightlyFixture.model() : ReportModel(run: ReportFixture.run())
+        let driver = nightly
+            ? Self.driver(section: "q-contoso.lateral-movement.many-logons", column: 2)
+            : Self.driver(section: "q-lateral-movement.many-logons", column: 1)
+        let files = ReportRenderer().render(model)
         var html = String(decoding: try #require(files.first { $0.path == "report.html" }).bytes, as: UTF8.self)
         let meta = try #require(html.range(of: #"<meta http-equiv="Content-Security-Policy" content="[^"]*">"#, options: .regularExpression))
         html.replaceSubrange(meta, with: "<meta http-equiv=\"Content-Security-Policy\" content=\"\(ContentSecurityPolicy.placeholder)\"><script>\(probe)</script>")
@@ -81,10 +92,22 @@ struct BrowserTests {
         return ContentSecurityPolicy.fill(html)
     }
 
-    /// Runs Chromium with `arguments`, killing it after `timeout` seconds; returns stdout and stderr.
-    static func chromium(_ arguments: [String], timeout: TimeInterval = 90) throws -> (stdout: String, stderr: String) {
+    struct ChromiumTimedOut: Error, CustomStringConvertible {
+        var seconds: Int
+        var description: String { "chromium did not finish in \(seconds) s" }
+    }
+
+    /// Runs Chromium with `arguments` on a thread of its own (it takes seconds of both cores, and a
+    /// blocked task-pool thread would stall every emulator test running beside it), killing it
+    /// after `timeout` seconds; returns stdout and stderr.
+    static func chromium(_ arguments: [String], timeout: TimeInterval = 90) async throws -> (stdout: String, stderr: String) {
+        let executable = try #require(chromium)
+        return try await offPool { try run(executable, arguments, timeout: timeout) }
+    }
+
+    private static func run(_ executable: String, _ arguments: [String], timeout: TimeInterval) throws -> (stdout: String, stderr: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(chromium))
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
                              "--user-data-dir=\(FileManager.default.temporaryDirectory.path)/hunt-chromium-\(UUID().uuidString)"] + arguments
         let stdout = Pipe()
@@ -109,8 +132,9 @@ struct BrowserTests {
         }
         if done.wait(timeout: .now() + timeout) == .timedOut {
             kill(process.processIdentifier, SIGKILL)
-            Issue.record("chromium did not finish in \(Int(timeout)) s")
             done.wait()
+            group.wait()
+            throw ChromiumTimedOut(seconds: Int(timeout))
         }
         group.wait()
         return (String(decoding: outBox.data, as: UTF8.self), String(decoding: errBox.data, as: UTF8.self))
@@ -120,12 +144,14 @@ struct BrowserTests {
         var data = Data()
     }
 
-    @Test(.enabled(if: BrowserTests.chromium != nil, "SKIPPED: no headless Chromium (install Debian's chromium, or set HUNT_CHROMIUM)"))
-    func reportLoadsSortsFiltersAndRunsNoScriptFromData() throws {
+    @Test(
+        .enabled(if: BrowserTests.chromium != nil, "SKIPPED: no headless Chromium (install Debian's chromium, or set HUNT_CHROMIUM)"),
+        arguments: ["run", "nightly"])
+    func reportLoadsSortsFiltersAndRunsNoScriptFromData(fixture: String) async throws {
         let folder = try TemporaryFolder()
-        try folder.write("report.html", try Self.instrumentedReport())
+        try folder.write("report.html", try Self.instrumentedReport(fixture))
         let page = "file://\(folder.path)/report.html"
-        let (dom, log) = try Self.chromium(["--virtual-time-budget=3000", "--enable-logging=stderr", "--v=0", "--dump-dom", page])
+        let (dom, log) = try await Self.chromium(["--virtual-time-budget=3000", "--enable-logging=stderr", "--v=0", "--dump-dom", page])
         let marker = try #require(dom.range(of: "<pre id=\"hunt-test-result\">"), "the driver wrote no result; chromium said:\n\(log.suffix(2000))")
         let rest = dom[marker.upperBound...]
         let json = String(rest[..<(rest.range(of: "</pre>")?.lowerBound ?? rest.endIndex)])
@@ -146,14 +172,14 @@ struct BrowserTests {
     }
 
     @Test(.enabled(if: BrowserTests.chromium != nil, "SKIPPED: no headless Chromium (install Debian's chromium, or set HUNT_CHROMIUM)"))
-    func screenshotIsWrittenAsAnArtifact() throws {
+    func screenshotIsWrittenAsAnArtifact() async throws {
         try FileManager.default.createDirectory(at: Self.artifacts, withIntermediateDirectories: true)
         let folder = try TemporaryFolder()
         let files = ReportRenderer().render(ReportModel(run: ReportFixture.run()))
         try folder.write("report.html", bytes: try #require(files.first { $0.path == "report.html" }).bytes)
         let shot = Self.artifacts.appendingPathComponent("report-chromium.png")
         try? FileManager.default.removeItem(at: shot)
-        _ = try Self.chromium(["--window-size=1280,2400", "--hide-scrollbars", "--screenshot=\(shot.path)", "file://\(folder.path)/report.html"])
+        _ = try await Self.chromium(["--window-size=1280,2400", "--hide-scrollbars", "--screenshot=\(shot.path)", "file://\(folder.path)/report.html"])
         let png = try Data(contentsOf: shot)
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "not a PNG")
         #expect(png.count > 20_000, "a blank page would be tiny")

@@ -654,7 +654,9 @@ struct CryptoAssertionTests {
         } catch {
             #expect((error as? ClientAssertionError)?.code == .cancelled, "\(error)")
         }
-        #expect(ContinuousClock.now - started < .seconds(20))
+        // The error proves the cancellation path ran; the bound only has to stay under the 30 s
+        // timeout that would otherwise end it, with room for a busy machine.
+        #expect(ContinuousClock.now - started < .seconds(29))
     }
 
     @Test func aCancelledTaskNeverStartsOpenSSL() async throws {

@@ -1,4 +1,7 @@
 public import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The package's seeded generator, so property tests see the same cases every run.
 @_exported public import struct SampleTenant.SplitMix64
@@ -42,12 +45,25 @@ public final class TemporaryFolder {
     }
 
     /// Writes bytes at a relative path, creating folders; returns its full path.
+    ///
+    /// The file is opened close-on-exec: tests start child processes all the time, and a child
+    /// that inherited the open file would keep it open for writing, so running it as a script
+    /// (another test's `az`) would fail with "text file busy".
     @discardableResult
     public func write(_ relative: String, bytes: [UInt8]) throws -> String {
         let full = path + "/" + relative
         try FileManager.default.createDirectory(
             atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try Data(bytes).write(to: URL(fileURLWithPath: full))
+        let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: full]) }
+        defer { close(fd) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: full]) }
+            written += count
+        }
         return full
     }
 }
