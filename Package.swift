@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(
             name: "HuntingJobTests", dependencies: ["HuntingJob", "HuntingReports", "HuntingEmulator", "LocalHunting", "Hunting", "KQL", "TestSupport"],
             swiftSettings: strict),
-        .testTarget(name: "huntTests", dependencies: ["hunt", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "huntTests", dependencies: ["hunt", "Hunting", "TestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

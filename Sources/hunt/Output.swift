@@ -24,6 +24,10 @@ enum ExitCode: Int32, Error {
     case success = 0
     case failure = 1
     case configuration = 2
+    /// `report`: every query failed.
+    case allFailed = 3
+    /// `report --fail-on-findings`: new findings.
+    case newFindings = 4
     case usage = 64
     case interrupted = 130
 }

@@ -167,7 +167,12 @@ enum RunCommand {
         if let clientId = arguments.value("client-id") { settings.clientId = clientId }
         if let path = arguments.value("certificate") { settings.certificatePath = path }
         if let path = arguments.value("token-cache") { settings.refreshTokenCachePath = path }
-        let choice = BackendChoice(arguments.value("backend") ?? "graph") ?? .graph
+        let choice: ConfiguredBackend
+        do {
+            choice = try ConfiguredBackend(parsing: arguments.value("backend") ?? "graph")
+        } catch {
+            throw BackendSetupError(message: error.diagnostics.map(\.message).joined(separator: "; "))
+        }
         return try choice.remoteBackend(
             settings: settings, region: arguments.value("region"), beta: arguments.flags.contains("beta"), width: width,
             log: Progress.log(quiet: arguments.flags.contains("quiet"))

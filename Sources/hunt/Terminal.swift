@@ -37,26 +37,30 @@ enum Terminal {
 
 /// Runs an async command from the synchronous `main`, and turns Ctrl-C into task cancellation.
 enum AsyncMain {
-    /// Runs `body`; the first SIGINT cancels it (it should end quickly and report what finished).
+    /// Runs `body`; the first SIGINT (Ctrl-C) or SIGTERM (a service manager stopping it) cancels
+    /// it (it should end quickly and report what finished).
     static func run(_ body: @escaping @Sendable () async -> ExitCode) -> ExitCode {
         let result = ResultBox()
         let task = Task {
             result.set(await body())
         }
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler {
-            Output.err("\ninterrupted: stopping; finished queries are kept\n")
-            task.cancel()
+        let sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                Output.err("\ninterrupted: stopping; finished queries are kept\n")
+                task.cancel()
+            }
+            source.resume()
+            return source
         }
-        source.resume()
         let done = DispatchSemaphore(value: 0)
         Task {
             _ = await task.value
             done.signal()
         }
         done.wait()
-        source.cancel()
+        for source in sources { source.cancel() }
         return result.get()
     }
 

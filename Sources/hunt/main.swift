@@ -18,6 +18,7 @@ enum Hunt {
         (CheckCommand.spec, CheckCommand.run),
         (ShowCommand.spec, ShowCommand.run),
         (RunCommand.spec, RunCommand.run),
+        (ReportCommand.spec, ReportCommand.run),
         (EmulatorCommand.spec, EmulatorCommand.run),
     ]
 

@@ -2,19 +2,24 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `hunt run --backend local`: the README's main command, user tables, and the options' errors.
+/// `hunt run --backend local`: a report of a local run, user tables, and the options' errors.
 @Suite struct LocalRunTests {
-    @Test func readmeMainCommandWritesASampleDataReport() async throws {
+    @Test func runWithReportWritesASampleDataReport() async throws {
         let folder = try TemporaryFolder()
+        try folder.write("tables/DeviceProcessEvents.csv", "Timestamp,DeviceName,FileName,ProcessCommandLine\n2026-11-23T10:00:00Z,pc-1,powershell.exe,powershell -enc SQBFAFgA\n")
+        try folder.write("queries/encoded.kql", "// @title: Encoded PowerShell\nDeviceProcessEvents | where ProcessCommandLine has \"-enc\"\n")
         let report = folder.path + "/report"
-        let result = try await Hunt.run(arguments: ["run", "--backend", "local", "--report", report, "--quiet"])
+        let result = try await Hunt.run(arguments: [
+            "run", "--backend", "local", "--tables", folder.path + "/tables", "--now", "2026-11-24T00:00:00Z", folder.path + "/queries", "--report", report, "--quiet",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let html = try String(contentsOfFile: report + "/report.html", encoding: .utf8)
-        #expect(html.contains("sample data") || html.contains("Sample data"))
+        #expect(html.contains("Sample data"))
         let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report + "/manifest.json"))) as? [String: Any])
         #expect(manifest["sampleData"] as? Bool == true)
         let markdown = try String(contentsOfFile: report + "/report.md", encoding: .utf8)
-        #expect(markdown.contains("Encoded PowerShell") || markdown.contains("encoded"))
+        #expect(markdown.contains("Encoded PowerShell"))
+        #expect(markdown.contains("pc-1"))
     }
 
     @Test func tablesFolderAnswersQueries() async throws {
