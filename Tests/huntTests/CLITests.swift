@@ -36,13 +36,21 @@ struct Hunt {
 
     /// Runs `hunt` and waits for it on a thread of its own: tests run on the small cooperative pool,
     /// which a blocking wait would starve (and with it every in-process server of other tests).
-    static func run(arguments: [String], in directory: URL = packageRoot, environment: [String: String] = Hunt.environment()) async throws -> Result {
-        try await offPool { try runBlocking(arguments: arguments, in: directory, environment: environment) }
+    /// - Parameters:
+    ///   - executable: what to run instead of `hunt` (a wrapper such as `script`), with `prefix`
+    ///     before the arguments.
+    static func run(
+        arguments: [String], in directory: URL = packageRoot, environment: [String: String] = Hunt.environment(),
+        executable: URL = binary, prefix: [String] = []
+    ) async throws -> Result {
+        try await offPool {
+            try runBlocking(arguments: prefix + arguments, in: directory, environment: environment, executable: executable)
+        }
     }
 
-    static func runBlocking(arguments: [String], in directory: URL, environment: [String: String]) throws -> Result {
+    static func runBlocking(arguments: [String], in directory: URL, environment: [String: String], executable: URL = binary) throws -> Result {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
         process.environment = environment
         process.currentDirectoryURL = directory

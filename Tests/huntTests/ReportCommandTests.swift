@@ -243,6 +243,36 @@ struct ReportCommandTests {
         #expect(!result.stdout.contains("emulator-secret") && !result.stderr.contains("emulator-secret"))
     }
 
+    // MARK: the terminal
+
+    /// On a terminal (`script` gives the run one), progress is a bar redrawn in place and a
+    /// failure is red; `NO_COLOR` keeps the bar and drops the colour.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs util-linux's script for a terminal"))
+    func aTerminalGetsAProgressBarAndNoColorIsHonoured() async throws {
+        let folder = try TemporaryFolder()
+        try folder.write("queries/fine.kql", "// @title: Fine\nDeviceInfo | summarize count()\n")
+        try folder.write("queries/broken.kql", "// @title: Broken\nNoSuchTable | take 1\n")
+        func onTerminal(_ extra: [String: String]) async throws -> String {
+            let command = [Hunt.binary.path, "report", "--backend", "local", folder.path + "/queries", "--output", folder.path + "/share",
+                           "--state", folder.path + "/state"].joined(separator: " ")
+            // The test runner may set NO_COLOR itself; each case says what it wants.
+            var environment = Hunt.environment(extra.merging(["TERM": "xterm"]) { $1 })
+            if extra["NO_COLOR"] == nil { environment["NO_COLOR"] = nil }
+            let result = try await Hunt.run(
+                arguments: [], environment: environment,
+                executable: URL(fileURLWithPath: "/usr/bin/script"), prefix: ["-q", "-e", "-c", command, "/dev/null"])
+            #expect(result.status == 1, "\(result.stdout)")
+            return result.stdout
+        }
+        let coloured = try await onTerminal([:])
+        #expect(coloured.contains("\r\u{1B}[2K[########################] 2/2"), "\(coloured.debugDescription)")
+        #expect(coloured.contains("\u{1B}[31mfailed\u{1B}[0m"), "\(coloured.debugDescription)")
+        let plain = try await onTerminal(["NO_COLOR": "1"])
+        #expect(plain.contains("\r\u{1B}[2K[########################] 2/2"))
+        #expect(!plain.contains("\u{1B}[31m"))
+        #expect(plain.contains("FAILED: missingTable"))
+    }
+
     // MARK: exit codes
 
     @Test func withoutCredentialsItStopsAndSaysHowToConfigureOrTryTheSampleTenant() async throws {
