@@ -53,12 +53,7 @@ enum ReportCommand {
         ])
 
     static func run(_ arguments: ParsedArguments) -> ExitCode {
-        let setup: Setup
-        switch Setup.make(arguments) {
-        case .success(let made): setup = made
-        case .failure(let exit): return exit
-        }
-        return AsyncMain.run { await execute(setup) }
+        AsyncMain.run(Setup.make(arguments), execute)
     }
 
     /// Everything decided before the first query is sent.

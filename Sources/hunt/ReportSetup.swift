@@ -74,7 +74,11 @@ extension ReportCommand {
                     config.tenants[index].callsPerMinute = nil
                 }
             }
-            if config.publish.directory == nil { config.publish.directory = "reports" }
+            if config.publish.directory == nil {
+                // Beside hunt.json when there is one (the folder holding it is the project), else here.
+                let folder = config.path.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
+                config.publish.directory = folder.map { $0 + "/reports" } ?? "reports"
+            }
             return .success(())
         }
     }
@@ -114,7 +118,7 @@ extension ReportCommand {
             for query in selected {
                 let names = Set(query.parameters.map(\.name))
                 let configured = config.parameterValues(forQuery: query.id, declared: names)
-                for name in (config.queryOverrides[query.id]?.parameters.keys ?? [:].keys).sorted() where !names.contains(name) {
+                for name in (config.queryOverrides[query.id]?.parameters ?? [:]).keys.sorted() where !names.contains(name) {
                     configProblems.append("\(config.path ?? "configuration"): queryOverrides.\(query.id): the query declares no parameter '\(name)' (declared: \(names.sorted().joined(separator: ", ")))")
                 }
                 do {

@@ -47,12 +47,7 @@ enum RunCommand {
         ])
 
     static func run(_ arguments: ParsedArguments) -> ExitCode {
-        let setup: Setup
-        switch Setup.make(arguments) {
-        case .success(let made): setup = made
-        case .failure(let exit): return exit
-        }
-        return AsyncMain.run { await execute(setup) }
+        AsyncMain.run(Setup.make(arguments), execute)
     }
 
     /// Everything decided before the first call.

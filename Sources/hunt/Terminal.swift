@@ -37,6 +37,15 @@ enum Terminal {
 
 /// Runs an async command from the synchronous `main`, and turns Ctrl-C into task cancellation.
 enum AsyncMain {
+    /// Runs a command whose setup decided everything first: a setup that failed (usage or
+    /// configuration) is the exit code, before anything runs; otherwise `execute` runs as below.
+    static func run<Setup: Sendable>(_ setup: Result<Setup, ExitCode>, _ execute: @escaping @Sendable (Setup) async -> ExitCode) -> ExitCode {
+        switch setup {
+        case .success(let setup): run { await execute(setup) }
+        case .failure(let exit): exit
+        }
+    }
+
     /// Runs `body`; the first SIGINT (Ctrl-C) or SIGTERM (a service manager stopping it) cancels
     /// it (it should end quickly and report what finished).
     static func run(_ body: @escaping @Sendable () async -> ExitCode) -> ExitCode {

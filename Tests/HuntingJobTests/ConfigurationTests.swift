@@ -166,12 +166,7 @@ struct ConfigurationTests {
 
     // MARK: errors
 
-    struct Case: CustomStringConvertible, Sendable {
-        var name: String
-        var json: String
-        var expected: [String]
-        var description: String { name }
-    }
+    typealias Case = JSONErrorCase
 
     static let cases: [Case] = [
         Case(

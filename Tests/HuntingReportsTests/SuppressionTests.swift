@@ -76,12 +76,7 @@ struct SuppressionTests {
         #expect(suppressions[1].expires == instant("2027-01-31T18:00:00.5Z"))
     }
 
-    struct Case: CustomStringConvertible, Sendable {
-        var name: String
-        var json: String
-        var expected: [String]
-        var description: String { name }
-    }
+    typealias Case = JSONErrorCase
 
     static let cases: [Case] = [
         Case(

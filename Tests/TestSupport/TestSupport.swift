@@ -160,3 +160,23 @@ public enum SpecExamples {
         }
         """
 }
+
+/// A file's text and the diagnostics reading it must give, for the table-driven error tests of
+/// the JSON file formats (`hunt.json`, suppressions).
+public struct JSONErrorCase: CustomStringConvertible, Sendable {
+    /// What the case is about (its name in the test list).
+    public var name: String
+    /// The file's text.
+    public var json: String
+    /// Every diagnostic, in order, as `path:line:col: error: message`.
+    public var expected: [String]
+
+    /// Creates a case.
+    public init(name: String, json: String, expected: [String]) {
+        self.name = name
+        self.json = json
+        self.expected = expected
+    }
+
+    public var description: String { name }
+}
