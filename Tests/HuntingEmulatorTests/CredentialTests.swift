@@ -616,14 +616,15 @@ struct CredentialTests {
         #expect(error.description.contains("AADSTS50173"))
         #expect(!error.description.contains("eyJ"))
 
-        let slow = try CredentialTestTools.script("az-slow", "exec sleep 20", in: folder)
+        let slow = try CredentialTestTools.script("az-slow", "exec sleep 120", in: folder)
         let started = Date()
         let timeout = try #require(await credentialFailure {
             try await AzureCLICredential(executablePath: slow, timeout: 0.3).fetchToken(for: TokenScope(resource: "https://graph.microsoft.com"))
         })
         #expect(timeout.code == .unavailable)
         #expect(timeout.description.contains("did not answer"))
-        #expect(Date().timeIntervalSince(started) < 5)
+        // Far below the script's 120 s, so the 0.3 s timeout ended it; loose for a busy machine.
+        #expect(Date().timeIntervalSince(started) < 60)
     }
 
     @Test func azureCLIOutputFallsBackToLocalExpiresOn() throws {
@@ -686,7 +687,7 @@ struct CredentialSelectionTests {
             try CredentialSettings.fromEnvironment(["AZURE_CLIENT_SECRET": ""]).makeCredential(transport: URLSessionTransport())
         } throws: { error in
             guard let error = error as? CredentialError, error.code == .configuration else { return false }
-            return ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH", "HUNT_ACCESS_TOKEN", "hunt emulator"]
+            return ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH", "HUNT_ACCESS_TOKEN", "--backend local"]
                 .allSatisfy { error.message.contains($0) }
         }
     }

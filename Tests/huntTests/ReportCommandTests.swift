@@ -434,7 +434,7 @@ struct ReportHeavyTests {
         let project = try ReportProject()
         // Enough rows that rendering, writing and copying the report takes a while.
         var rows: [(String, String, String, String)] = []
-        for i in 0..<2500 { rows.append(("pc-\(i)", "user\(i % 50)", "powershell.exe", "powershell -enc \(String(repeating: "QUJD", count: 20))\(i)")) }
+        for i in 0..<1500 { rows.append(("pc-\(i)", "user\(i % 50)", "powershell.exe", "powershell -enc \(String(repeating: "QUJD", count: 20))\(i)")) }
         let tables = try project.tables("tables", rows)
         let arguments = ["report", "--backend", "local", "--tables", tables] + Self.now
             + [project.path + "/queries", "--output", project.output, "--state", project.state, "--latest", latest, "--retention", "3"]
@@ -472,10 +472,15 @@ struct ReportHeavyTests {
         var published = 0
         for trial in 0..<8 {
             let runsBefore = try project.runs()
-            // Late in publishing more often: the renames, `latest` and the index come last.
-            let delay = phase * (0.3 + 0.8 * Double(generator.next() % 1000) / 1000)
+            // Late in publishing: rendering comes first, the renames, `latest`, the index and
+            // retention last (the publisher's own tests stop it at every one of those steps).
+            let delay = phase * (0.55 + 0.5 * Double(generator.next() % 1000) / 1000)
             _ = try await offPool { try publish(killAfter: delay) }
-            if let problem = reportIsWhole(project.latest) { problems.append("trial \(trial) (killed \(String(format: "%.3f", delay)) s into publishing): \(problem)") }
+            // Hashing every file takes a while in a debug build: off the task pool.
+            let latestFolder = project.latest
+            if let problem = try await offPool({ reportIsWhole(latestFolder) }) {
+                problems.append("trial \(trial) (killed \(String(format: "%.3f", delay)) s into publishing): \(problem)")
+            }
             let index = (try? String(contentsOfFile: project.output + "/index.html", encoding: .utf8)) ?? ""
             if !index.hasSuffix("</html>\n") { problems.append("trial \(trial): index.html is not whole") }
             if try project.runs() != runsBefore { published += 1 }

@@ -197,7 +197,7 @@ public struct CredentialSettings: Sendable {
         .configuration,
         """
         no credentials configured. Set AZURE_TENANT_ID and AZURE_CLIENT_ID, plus AZURE_CLIENT_SECRET (client secret) or \
-        AZURE_CLIENT_CERTIFICATE_PATH (certificate PEM); or set HUNT_ACCESS_TOKEN to a bearer token; or choose a sign-in \
+        AZURE_CLIENT_CERTIFICATE_PATH (certificate PEM); or set HUNT_ACCESS_TOKEN to an access token; or choose a sign-in \
         mode (device-code, managed-identity, azure-cli). To try the tool without a tenant, use the built-in sample tenant: --backend local.
         """)
 }
