@@ -558,8 +558,78 @@ def bench_generate():
     }
 
 
+REPORT_ROWS = 100_000
+REPORT_DIR = ROOT / "Benchmarks/results/report-memory"
+
+
+def generate_report_tables(folder):
+    """A `DeviceProcessEvents.csv` of REPORT_ROWS realistic rows (deterministic), for `hunt report`."""
+    import random
+    rng = random.Random(8)
+    folder.mkdir(parents=True, exist_ok=True)
+    names = ["powershell.exe", "cmd.exe", "rundll32.exe", "certutil.exe", "wmic.exe", "mshta.exe", "svchost.exe"]
+    with open(folder / "DeviceProcessEvents.csv", "w", newline="") as out:
+        out.write("Timestamp,DeviceId,DeviceName,AccountName,FileName,FolderPath,SHA256,ProcessId,ProcessCommandLine,"
+                  "InitiatingProcessFileName,InitiatingProcessCommandLine,ReportId\n")
+        for i in range(REPORT_ROWS):
+            name = names[i % len(names)]
+            device = f"wks-{rng.randrange(2000):04d}.contoso.local"
+            command = f"{name} -NoProfile -EncodedCommand {''.join(rng.choice('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef0123456789+/') for _ in range(60))}"
+            out.write(f"2026-11-{17 + i % 7:02d}T{i % 24:02d}:{i % 60:02d}:{(i * 7) % 60:02d}.{i % 10_000_000:07d}Z,"
+                      f"{rng.getrandbits(160):040x},{device},user{rng.randrange(3000)},{name},"
+                      f"C:\\Windows\\System32\\{name},{rng.getrandbits(256):064x},{rng.randrange(65536)},\"{command}\","
+                      f"explorer.exe,\"C:\\Windows\\explorer.exe /factory,{{{i:08d}}}\",{i}\n")
+
+
+def bench_report_memory():
+    """Peak memory (and time) of the whole `hunt report` for one query returning 100,000 rows:
+    load the tables, run, compare with the last run, render HTML, Markdown, CSV, JSON and the
+    manifest, publish. Twice: the first run (no state), then a run that reads 100,000 findings back."""
+    tables = REPORT_DIR / "tables"
+    if not (tables / "DeviceProcessEvents.csv").exists():
+        generate_report_tables(tables)
+    queries = REPORT_DIR / "queries"
+    queries.mkdir(parents=True, exist_ok=True)
+    (queries / "all-rows.kql").write_text(
+        "// @title: Every process event\n// @keys: ReportId\nDeviceProcessEvents\n| where Timestamp > ago(8d)\n")
+    csv_bytes = (tables / "DeviceProcessEvents.csv").stat().st_size
+    first, second = [], []
+    report_bytes = 0
+    for _ in range(max(3, REPEAT // 5)):
+        work = REPORT_DIR / "work"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        command = [HUNT, "report", "--backend", "local", "--tables", str(tables), "--now", "2026-11-24T00:00:00Z",
+                   str(queries), "--output", str(work / "share"), "--state", str(work / "state"), "--quiet", "--latest", "symlink"]
+        first.append(measured(command)[:2])
+        second.append(measured(command)[:2])
+        latest = work / "share/latest"
+        report_bytes = sum(f.stat().st_size for f in latest.rglob("*") if f.is_file())
+    shutil.rmtree(REPORT_DIR / "work", ignore_errors=True)
+
+    def summary(runs):
+        return statistics.median(t for t, _ in runs), max(r for _, r in runs)
+    t1, rss1 = summary(first)
+    t2, rss2 = summary(second)
+    row = (f"| hunt report, one query returning {REPORT_ROWS:,} rows (12 columns, {csv_bytes / 1e6:.1f} MB as CSV; "
+           f"report {report_bytes / 1e6:.1f} MB; {len(first)} runs each) | first run {t1:.2f} s, next run {t2:.2f} s "
+           f"| peak RSS {rss1 / 1e6:.0f} MB first, {rss2 / 1e6:.0f} MB next ({max(rss1, rss2) / csv_bytes:.1f}× the CSV) "
+           f"| — | reported (issue 8) | — |")
+    return {
+        "name": "hunt report peak memory, 100,000-row result",
+        "command": "Benchmarks/run report-memory",
+        "rows": REPORT_ROWS,
+        "csv_bytes": csv_bytes,
+        "report_bytes": report_bytes,
+        "first_run_s": round(t1, 3), "next_run_s": round(t2, 3),
+        "first_run_peak_rss_bytes": rss1, "next_run_peak_rss_bytes": rss2,
+        "met": None,
+        "row": row,
+    }
+
+
 BENCHMARKS = {"check": bench_check, "decode": bench_decode, "runner": bench_runner, "render": bench_render,
-              "engine": bench_engine, "generate": bench_generate}
+              "engine": bench_engine, "generate": bench_generate, "report-memory": bench_report_memory}
 
 
 def main(names):

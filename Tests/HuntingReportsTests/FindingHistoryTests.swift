@@ -57,14 +57,20 @@ import TestSupport
         let state = QueryState(
             tenant: "contoso", query: "execution/x", run: Self.night1, status: .succeeded, keyColumns: ["DeviceName", "Account\"Name"],
             findings: [
-                RecordedFinding(key: "00112233445566aa", firstSeen: Self.night1, values: ["pc-1", "line\nbreak \u{1} <tag>"]),
+                RecordedFinding(key: "00112233445566aa", firstSeen: Self.night1, values: ["pc-1", "line\nbreak \u{1} <tag>\ttab \\ \r"]),
                 RecordedFinding(key: "ffeeddccbbaa9988", firstSeen: Self.night1.addingTimeInterval(-3600), values: ["", "é"]),
             ])
-        let decoded = try QueryState.decode(Data(state.encoded()), path: "x.json")
+        let decoded = try QueryState.decode(Data(state.encoded()), path: "x.state")
         #expect(decoded == state)
         let failed = QueryState(tenant: "t", query: "q", run: Self.night2, status: .failed, errorKind: "timeout")
-        #expect(try QueryState.decode(Data(failed.encoded()), path: "y.json") == failed)
-        #expect(throws: StateError.self) { try QueryState.decode(Data("{\"formatVersion\":99}".utf8), path: "z.json") }
+        #expect(try QueryState.decode(Data(failed.encoded()), path: "y.state") == failed)
+        #expect(throws: StateError.self) { try QueryState.decode(Data("{\"formatVersion\":99}".utf8), path: "z.state") }
+        #expect(throws: StateError.self) { try QueryState.decode(Data("hunt-state\t2\ntenant\tt\n".utf8), path: "z.state") }
+        #expect(throws: StateError.self) { try QueryState.decode(Data(), path: "z.state") }
+        // Tabs, line breaks and backslashes in values are escaped: one line per record.
+        let text = String(decoding: state.encoded(), as: UTF8.self)
+        #expect(text.split(separator: "\n").count == 8)
+        #expect(text.contains("line\\nbreak"))
     }
 
     @Test func storeFindsTheLastSuccessAndPrunes() throws {
@@ -82,7 +88,7 @@ import TestSupport
         // One file per query and run, under tenant and query folders.
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path + "/state/contoso/execution+x").sorted()
         #expect(files.count == 2)
-        #expect(files.allSatisfy { $0.hasSuffix("Z.json") })
+        #expect(files.allSatisfy { $0.hasSuffix("Z.state") })
 
         // Pruning keeps `keep` files and always the newest success.
         for day in 2...6 {

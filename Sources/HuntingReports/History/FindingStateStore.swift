@@ -2,7 +2,7 @@ public import Foundation
 import KQL
 
 /// The state directory: what every query found in every run, one compact file per query and
-/// run, under `<directory>/<tenant>/<query>/<run start>.json`.
+/// run, under `<directory>/<tenant>/<query>/<run start>.state`.
 ///
 /// Files are written whole (a temporary file renamed into place), so a crash never leaves a half
 /// file for the next run to read; names sort in time order.
@@ -41,18 +41,18 @@ public struct FindingStateStore: Sendable {
         return out.isEmpty ? "%" : out
     }
 
-    /// `20261207T021500.123Z.json`: sorts in time order.
+    /// `20261207T021500.123Z.state`: sorts in time order.
     static func fileName(_ run: Date) -> String {
         let text = KQLDateTime(unixSeconds: run.timeIntervalSince1970).iso8601  // 2026-12-07T02:15:00.1230000Z
         let digits = text.filter { $0 != "-" && $0 != ":" }  // 20261207T021500.1230000Z
-        return String(digits.prefix(19)) + "Z.json"  // 20261207T021500.123Z.json
+        return String(digits.prefix(19)) + "Z.state"  // 20261207T021500.123Z.state
     }
 
     /// The state files of one query, oldest first.
     func files(tenant: String, query: String) -> [URL] {
         let folder = folder(tenant: tenant, query: query)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        return names.filter { $0.hasSuffix("Z.json") && !$0.hasPrefix(".") }.sorted().map { folder.appendingPathComponent($0) }
+        return names.filter { $0.hasSuffix("Z.state") && !$0.hasPrefix(".") }.sorted().map { folder.appendingPathComponent($0) }
     }
 
     /// The newest run in which the query succeeded, before `before` when given.

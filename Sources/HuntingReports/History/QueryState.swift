@@ -55,75 +55,111 @@ public struct QueryState: Sendable, Hashable {
         self.findings = findings
     }
 
-    static let formatVersion = 1
+    static let formatVersion = 2
 
-    /// The file's bytes: one JSON object, one finding per line.
+    /// The file's bytes: a first line naming the format, then one `name<TAB>value…` line per
+    /// field and one `finding<TAB>key<TAB>first seen<TAB>value…` line per finding. Backslash,
+    /// tab, line feed and carriage return in values are written `\\`, `\t`, `\n`, `\r`, so a
+    /// line is a record and a tab a separator whatever the values hold. Small, greppable, and read
+    /// back in one pass over the bytes (a night's 100,000 findings, without a JSON tree).
     func encoded() -> [UInt8] {
         var out: [UInt8] = []
-        func string(_ text: String) { CellBytes.string(text, quoting: .json, to: &out) }
-        func member(_ name: String, _ write: () -> Void) {
-            out += ",\"".utf8
-            out += name.utf8
-            out += "\":".utf8
-            write()
-        }
-        out += "{\"formatVersion\":\(Self.formatVersion)".utf8
-        member("tenant") { string(tenant) }
-        member("query") { string(query) }
-        member("run") { string(Self.text(run)) }
-        member("status") { string(status.rawValue) }
-        if let errorKind { member("errorKind") { string(errorKind) } }
-        member("keyColumns") {
-            out.append(UInt8(ascii: "["))
-            for (i, name) in keyColumns.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                string(name)
-            }
-            out.append(UInt8(ascii: "]"))
-        }
-        member("findings") {
-            out.append(UInt8(ascii: "["))
-            for (i, finding) in findings.enumerated() {
-                out += (i > 0 ? ",\n" : "\n").utf8
-                out.append(UInt8(ascii: "["))
-                string(finding.key)
-                out.append(UInt8(ascii: ","))
-                string(Self.text(finding.firstSeen))
-                out += ",[".utf8
-                for (j, value) in finding.values.enumerated() {
-                    if j > 0 { out.append(UInt8(ascii: ",")) }
-                    string(value)
+        func line(_ fields: [String]) {
+            for (index, field) in fields.enumerated() {
+                if index > 0 { out.append(Self.tab) }
+                for byte in field.utf8 {
+                    switch byte {
+                    case UInt8(ascii: "\\"): out += [Self.backslash, Self.backslash]
+                    case Self.tab: out += [Self.backslash, UInt8(ascii: "t")]
+                    case Self.newline: out += [Self.backslash, UInt8(ascii: "n")]
+                    case UInt8(ascii: "\r"): out += [Self.backslash, UInt8(ascii: "r")]
+                    default: out.append(byte)
+                    }
                 }
-                out += "]]".utf8
             }
-            out += (findings.isEmpty ? "]" : "\n]").utf8
+            out.append(Self.newline)
         }
-        out += "}\n".utf8
+        line([Self.magic, String(Self.formatVersion)])
+        line(["tenant", tenant])
+        line(["query", query])
+        line(["run", Self.text(run)])
+        line(["status", status.rawValue])
+        if let errorKind { line(["errorKind", errorKind]) }
+        line(["keyColumns"] + keyColumns)
+        for finding in findings {
+            line(["finding", finding.key, Self.text(finding.firstSeen)] + finding.values)
+        }
         return out
     }
 
+    static let magic = "hunt-state"
+    static let tab = UInt8(ascii: "\t")
+    static let newline = UInt8(ascii: "\n")
+    static let backslash = UInt8(ascii: "\\")
+
     /// Reads a file written by ``encoded()``.
-    /// - Throws: ``StateError`` naming the file when it is not a state file of this format.
+    /// - Throws: ``StateError`` naming the file and line when it is not a state file of this format.
     static func decode(_ data: Data, path: String) throws(StateError) -> QueryState {
-        func bad(_ what: String) -> StateError { StateError(path: path, message: "not a hunt state file (\(what)); delete it or move it away") }
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { throw bad("not a JSON object") }
-        guard object["formatVersion"] as? Int == formatVersion else { throw bad("unknown formatVersion") }
-        guard let tenant = object["tenant"] as? String, let query = object["query"] as? String,
-            let runText = object["run"] as? String, let run = date(runText),
-            let status = (object["status"] as? String).flatMap(Status.init(rawValue:)),
-            let keyColumns = object["keyColumns"] as? [String], let rows = object["findings"] as? [[Any]]
-        else { throw bad("a required member is missing or of the wrong type") }
-        var findings: [RecordedFinding] = []
-        findings.reserveCapacity(rows.count)
-        for row in rows {
-            guard row.count == 3, let key = row[0] as? String, let seenText = row[1] as? String, let seen = date(seenText),
-                let values = row[2] as? [String]
-            else { throw bad("a finding is not [key, firstSeen, [values]]") }
-            findings.append(RecordedFinding(key: key, firstSeen: seen, values: values))
+        func bad(_ what: String, line: Int? = nil) -> StateError {
+            StateError(path: path + (line.map { ":\($0)" } ?? ""), message: "not a hunt state file (\(what)); delete it or move it away")
         }
+        let bytes = [UInt8](data)
+        var fields: [String: [String]] = [:]
+        var findings: [RecordedFinding] = []
+        var lineNumber = 0
+        var start = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: newline) ?? bytes.count
+            lineNumber += 1
+            let record = Self.fields(bytes[start..<end])
+            start = end + 1
+            if lineNumber == 1 {
+                guard record == [magic, String(formatVersion)] else { throw bad("unknown format or version", line: 1) }
+                continue
+            }
+            guard let name = record.first else { continue }
+            if name == "finding" {
+                guard record.count >= 3, let seen = date(record[2]) else { throw bad("a finding without key and first-seen time", line: lineNumber) }
+                findings.append(RecordedFinding(key: record[1], firstSeen: seen, values: Array(record.dropFirst(3))))
+            } else {
+                fields[name] = Array(record.dropFirst())
+            }
+        }
+        guard lineNumber > 0 else { throw bad("empty") }
+        guard let tenant = fields["tenant"]?.first, let query = fields["query"]?.first,
+            let run = fields["run"]?.first.flatMap(date), let status = fields["status"]?.first.flatMap(Status.init(rawValue:)),
+            let keyColumns = fields["keyColumns"]
+        else { throw bad("a required field is missing") }
         return QueryState(
-            tenant: tenant, query: query, run: run, status: status, errorKind: object["errorKind"] as? String,
-            keyColumns: keyColumns, findings: findings)
+            tenant: tenant, query: query, run: run, status: status, errorKind: fields["errorKind"]?.first, keyColumns: keyColumns,
+            findings: findings)
+    }
+
+    /// The tab-separated, backslash-escaped fields of one line.
+    static func fields(_ line: ArraySlice<UInt8>) -> [String] {
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var escaped = false
+        for byte in line {
+            if escaped {
+                switch byte {
+                case UInt8(ascii: "t"): field.append(tab)
+                case UInt8(ascii: "n"): field.append(newline)
+                case UInt8(ascii: "r"): field.append(UInt8(ascii: "\r"))
+                default: field.append(byte)
+                }
+                escaped = false
+            } else if byte == backslash {
+                escaped = true
+            } else if byte == tab {
+                fields.append(String(decoding: field, as: UTF8.self))
+                field.removeAll(keepingCapacity: true)
+            } else {
+                field.append(byte)
+            }
+        }
+        fields.append(String(decoding: field, as: UTF8.self))
+        return fields
     }
 
     /// ISO 8601 with seven fractional digits, as everywhere in reports.
