@@ -98,6 +98,13 @@ extension ReportCommand {
             for id in config.queryOverrides.keys.sorted() where !known.contains(id) {
                 Output.err("warning: \(config.path ?? "configuration"): queryOverrides names '\(id)', which is not among the loaded queries\n")
             }
+            guard !selected.isEmpty else {
+                let paths = config.queries.joined(separator: ", ")
+                let reason = catalog.queries.isEmpty
+                    ? "\(paths) holds no query file that loads"
+                    : "all \(catalog.queries.count) queries in \(paths) are disabled (pass --include-disabled to run them)"
+                return .failure(.configuration("error: no query to run: \(reason); a nightly report of nothing would look like a quiet night"))
+            }
             let declared = Set(selected.flatMap { $0.parameters.map(\.name) })
             for name in config.parameters.keys.sorted() where !declared.contains(name) {
                 Output.err("warning: \(config.path ?? "configuration"): parameter '\(name)' is declared by no query that runs\n")

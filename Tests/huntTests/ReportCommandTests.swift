@@ -295,6 +295,27 @@ struct ReportCommandTests {
         #expect(!result.stderr.contains("hunter2"))
     }
 
+    @Test func noQueryToRunIsAnErrorNotAQuietNight() async throws {
+        let folder = try TemporaryFolder()
+        let missing = try await Hunt.run(arguments: ["report", "--backend", "local", "--output", folder.path + "/share"], in: URL(fileURLWithPath: folder.path))
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("no query to run: Queries holds no query file that loads"), "\(missing.stderr)")
+        try folder.write("queries/off.kql", "// @title: Off\n// @enabled: false\nDeviceInfo | take 1\n")
+        let disabled = try await Hunt.run(arguments: ["report", "--backend", "local", folder.path + "/queries", "--output", folder.path + "/share"])
+        #expect(disabled.status == 2)
+        #expect(disabled.stderr.contains("--include-disabled"))
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/share/latest"))
+        // One folder missing among others: the rest run, the report says so, exit 1.
+        try folder.write("queries/on.kql", "// @title: On\nDeviceInfo | summarize count()\n")
+        let partly = try await Hunt.run(arguments: [
+            "report", "--backend", "local", folder.path + "/queries", folder.path + "/nowhere", "--output", folder.path + "/share",
+            "--state", folder.path + "/state", "--quiet",
+        ])
+        #expect(partly.status == 1, "\(partly.stderr)")
+        let markdown = try String(contentsOfFile: folder.path + "/share/latest/report.md", encoding: .utf8)
+        #expect(markdown.contains("nowhere"))
+    }
+
     @Test func everyQueryFailingExitsThree() async throws {
         let folder = try TemporaryFolder()
         try folder.write("queries/a.kql", "// @title: A\nNoSuchTable | take 1\n")
