@@ -41,6 +41,10 @@ struct ParserExpressionTests {
         ("x between (1 .. 10) and y", "(and (between x 1 10) y)"),
         ("x !between (ago(1d) .. now())", "(!between x ago(1d) now())"),
         ("a + 1 between (1 .. 2)", "(between (+ a 1) 1 2)"),
+        // Found by the kql-parser fuzzer: the printer wrapped the comparison in parentheses,
+        // which then read back as a different tree.
+        ("a == b between (1 .. 2)", "(between (== a b) 1 2)"),
+        ("a between (1 .. 2) between (3 .. 4)", "(between (between a 1 2) 3 4)"),
         ("$left.A == $right.B", "(== (. $left A) (. $right B))"),
         ("a.b.c['d'][0]", "([] ([] (. (. a b) c) 'd') 0)"),
         ("a ['b']", "([] a 'b')"),

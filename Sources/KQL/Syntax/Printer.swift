@@ -565,7 +565,9 @@ struct TreePrinter {
                 write(right, minimumPrecedence: op.precedence + 1)
             }
         case .between(let subject, let lower, let upper, let negated, let spelling):
-            write(subject, minimumPrecedence: 4)
+            // Left-associative at the comparisons' level, as the parser reads it: `a == b between
+            // (1 .. 2)` is `(a == b) between (1 .. 2)` and needs no parentheses (found by fuzzing).
+            write(subject, minimumPrecedence: 3)
             out += " " + (spelling ?? (negated ? "!between" : "between")) + " ("
             write(lower)
             out += " .. "
