@@ -42,7 +42,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "HuntingReportsTests", dependencies: ["HuntingReports", "KQL", "TestSupport"],
-            exclude: ["MustacheSpec", "Golden"], swiftSettings: strict),
+            exclude: ["MustacheSpec", "Golden", "XSSVectors.txt"], swiftSettings: strict),
         .testTarget(
             name: "HuntingJobTests", dependencies: ["HuntingJob", "HuntingReports", "HuntingEmulator", "LocalHunting", "Hunting", "KQL", "TestSupport"],
             swiftSettings: strict),

@@ -118,14 +118,17 @@ extension HuntingQuery {
 
 extension KQLValue {
     /// Reads a parameter value given as text, by the parameter's type: as ``KQLValue/init(text:as:)``,
-    /// and a list parameter also takes comma-separated items (`certutil.exe,mshta.exe`).
+    /// and a list parameter also takes comma-separated items (`certutil.exe,mshta.exe`) — unless
+    /// the text is JSON's `[…]`, `{…}` or `null`.
     /// - Throws: ``KQLLiteralError`` saying what was expected and what came.
     public init(parameterText text: String, as type: KQLScalarType, default defaultValue: KQLValue? = nil) throws(KQLLiteralError) {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if type == .dynamic, case .dynamic(.array) = defaultValue, !trimmed.hasPrefix("["), trimmed != "null" {
-            self = .dynamic(.array(trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty }.map(KQLDynamic.string)))
-            return
+        if type == .dynamic, case .dynamic(.array) = defaultValue {
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !trimmed.hasPrefix("["), !trimmed.hasPrefix("{"), trimmed != "null" {
+                self = .dynamic(.array(trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                    .filter { !$0.isEmpty }.map(KQLDynamic.string)))
+                return
+            }
         }
         self = try KQLValue(text: text, as: type)
     }

@@ -161,12 +161,22 @@ struct DynamicLiteralParser {
         }
     }
 
+    /// Whether the cursor is at an exponent (`e5`, `E-7`, `e+16`): JSON's `1e16` is a real, not a
+    /// timespan with the unit `e` (no unit starts with `e`).
+    private func exponentFollows() -> Bool {
+        guard c.current == UInt8(ascii: "e") || c.current == UInt8(ascii: "E") else { return false }
+        var probe = c
+        probe.advance()
+        if probe.current == UInt8(ascii: "-") || probe.current == UInt8(ascii: "+") { probe.advance() }
+        return probe.current?.isASCIIDigit == true
+    }
+
     private mutating func parseNumber() throws(Failure) -> KQLDynamic {
         let start = c.index
         _ = c.consume(UInt8(ascii: "-"))
         var isReal = false
         guard c.skip(while: { $0.isASCIIDigit }) > 0 else { throw fail("expected a value") }
-        if let unitStart = Optional(c.index), c.current?.isASCIILetter == true {
+        if let unitStart = Optional(c.index), c.current?.isASCIILetter == true, !exponentFollows() {
             // A timespan such as 1d or 30min.
             c.skip { $0.isIdentifierPart }
             let number = c.text(start..<unitStart)

@@ -397,7 +397,7 @@ public struct Lexer {
             emit(.literal, from: start, value: value)
             return true
         }
-        let trimmed = content.trimmingCharacters(in: .whitespaces)
+        let trimmed = content.trimmingBlanks()
         let quoted = trimmed.hasPrefix("\"") || trimmed.hasPrefix("'")
         if type == .datetime && quoted {
             // .NET reads more date shapes than the documented ones; the service may accept this.

@@ -44,7 +44,7 @@ public enum LiteralSyntax {
     /// `int(…)`, …): trimmed, unquoted when it is a quoted string, `null` for a typed null.
     /// - Returns: the value, or `nil` when the text is not a literal of that type.
     public static func decodeTypedLiteral(_ type: KQLScalarType, content: String) -> KQLValue? {
-        var text = content.trimmingCharacters(in: .whitespaces)
+        var text = content.trimmingBlanks()
         if text.count >= 2, let first = text.first, first == "\"" || first == "'", text.last == first {
             text = String(text.dropFirst().dropLast())
         }
@@ -74,7 +74,7 @@ public enum LiteralSyntax {
     /// GMT`) and RFC 850 (`Saturday, 08-Nov-14 15:05:02 GMT`). Fractions keep 100 ns precision.
     /// - Returns: the instant in UTC, or `nil` when the text is not a date.
     public static func parseDateTime(_ text: some StringProtocol) -> KQLDateTime? {
-        var cursor = ByteCursor(text.trimmingCharacters(in: .whitespaces))
+        var cursor = ByteCursor(text.trimmingBlanks())
         if let date = parseISODate(&cursor) { return date }
         cursor.index = 0
         if let date = parseUSDate(&cursor) { return date }
@@ -213,7 +213,7 @@ public enum LiteralSyntax {
     ///   `nil` rejects bare numbers.
     /// - Returns: the duration, or `nil` when the text is not a timespan.
     public static func parseTimespan(_ text: some StringProtocol, bareNumberUnit: Int64? = nil) -> KQLTimespan? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingBlanks()
         var c = ByteCursor(trimmed)
         var negative = false
         if c.consume(UInt8(ascii: "-")) { negative = true } else { _ = c.consume(UInt8(ascii: "+")) }
@@ -225,8 +225,10 @@ public enum LiteralSyntax {
         guard c.readDigits(max: 19) != nil else { return nil }
         if c.current == UInt8(ascii: ":") || (c.current == UInt8(ascii: ".") && looksLikeClock(c)) {
             c.index = numberStart
-            guard let ticks = parseClock(&c), c.isAtEnd else { return nil }
-            return KQLTimespan(ticks: negative ? -ticks : ticks)
+            guard let magnitude = parseClock(&c), c.isAtEnd else { return nil }
+            // The magnitude may be 2^63: `-10675199.02:48:05.4775808` is the shortest timespan.
+            if negative { return magnitude <= Int64.min.magnitude ? KQLTimespan(ticks: Int64(truncatingIfNeeded: 0 &- magnitude)) : nil }
+            return magnitude <= UInt64(Int64.max) ? KQLTimespan(ticks: Int64(magnitude)) : nil
         }
         c.index = numberStart
         guard let magnitude = parseNumberWithUnit(&c, bareNumberUnit: bareNumberUnit), c.isAtEnd else {
@@ -242,8 +244,9 @@ public enum LiteralSyntax {
         return probe.readDigits(max: 2) != nil && probe.current == UInt8(ascii: ":")
     }
 
-    /// `[d.]hh:mm[:ss[.fffffff]]` in ticks.
-    private static func parseClock(_ c: inout ByteCursor) -> Int64? {
+    /// `[d.]hh:mm[:ss[.fffffff]]` in ticks, as a magnitude (the caller checks the signed range);
+    /// `nil` past 64 unsigned bits.
+    private static func parseClock(_ c: inout ByteCursor) -> UInt64? {
         let start = c.index
         var days: Int64 = 0
         if let (first, _) = c.readDigits(max: 8), c.consume(UInt8(ascii: ".")) {
@@ -252,10 +255,11 @@ public enum LiteralSyntax {
             c.index = start
         }
         guard let time = parseTime(&c), time.hour < 24, time.minute < 60, time.second < 60 else { return nil }
-        let (total, overflow) = days.multipliedReportingOverflow(by: KQLTimespan.day)
-        guard !overflow else { return nil }
-        return total + Int64(time.hour) * KQLTimespan.hour + Int64(time.minute) * KQLTimespan.minute
+        let clock = Int64(time.hour) * KQLTimespan.hour + Int64(time.minute) * KQLTimespan.minute
             + Int64(time.second) * KQLTimespan.second + time.fraction
+        let (total, o1) = UInt64(days).multipliedReportingOverflow(by: UInt64(KQLTimespan.day))
+        let (sum, o2) = total.addingReportingOverflow(UInt64(clock))
+        return o1 || o2 ? nil : sum
     }
 
     /// `12`, `1.5` or `2e3` followed by a unit (`d`, `hours`, `ms`, …), in ticks.
@@ -313,17 +317,26 @@ public enum LiteralSyntax {
             default: return nil
             }
             guard fraction == 0 || unit == KQLTimespan.second else { return nil }
-            total += whole * unit + fraction
+            let (product, overflow) = whole.multipliedReportingOverflow(by: unit)
+            guard !overflow, let sum = Self.add(total, product, fraction) else { return nil }
+            total = sum
             sawComponent = true
         }
         return sawComponent ? total : nil
+    }
+
+    /// `a + b + c`, or `nil` when it overflows.
+    private static func add(_ a: Int64, _ b: Int64, _ c: Int64) -> Int64? {
+        let (ab, o1) = a.addingReportingOverflow(b)
+        let (abc, o2) = ab.addingReportingOverflow(c)
+        return o1 || o2 ? nil : abc
     }
 
     // MARK: guid
 
     /// Parses a GUID, with or without braces, in either case.
     public static func parseGuid(_ text: some StringProtocol) -> UUID? {
-        var trimmed = text.trimmingCharacters(in: .whitespaces)
+        var trimmed = text.trimmingBlanks()
         if trimmed.hasPrefix("{") && trimmed.hasSuffix("}") { trimmed = String(trimmed.dropFirst().dropLast()) }
         return trimmed.utf8.count == 36 ? UUID(uuidString: trimmed) : nil
     }
@@ -332,7 +345,7 @@ public enum LiteralSyntax {
 
     /// Parses a signed integer (decimal or `0x` hex) that fits 64 bits.
     public static func parseInteger(_ text: some StringProtocol) -> Int64? {
-        var c = ByteCursor(text.trimmingCharacters(in: .whitespaces))
+        var c = ByteCursor(text.trimmingBlanks())
         var negative = false
         if c.consume(UInt8(ascii: "-")) { negative = true } else { _ = c.consume(UInt8(ascii: "+")) }
         var magnitude: UInt64 = 0
@@ -365,7 +378,7 @@ public enum LiteralSyntax {
 
     /// Parses a real: decimal or exponent notation, `nan`, `inf`, `+inf`, `-inf`.
     public static func parseReal(_ text: some StringProtocol) -> Double? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingBlanks()
         switch trimmed.lowercased() {
         case "nan": return .nan
         case "inf", "+inf", "infinity", "+infinity": return .infinity
@@ -382,17 +395,29 @@ public enum LiteralSyntax {
 
     /// Parses a decimal number exactly (`12.50`, `-1e3`).
     public static func parseDecimal(_ text: some StringProtocol) -> Decimal? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingBlanks()
         guard parseReal(trimmed)?.isFinite == true else { return nil }
         return Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX"))
     }
 
     /// Parses a boolean: `true`/`false` in any case, or `1`/`0`.
     public static func parseBool(_ text: some StringProtocol) -> Bool? {
-        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch text.trimmingBlanks().lowercased() {
         case "true", "1": true
         case "false", "0": false
         default: nil
         }
+    }
+}
+
+extension StringProtocol {
+    /// The text as `trimmingCharacters(in: .whitespaces)` (`.whitespacesAndNewlines` with
+    /// `newlines`) gives it, without Foundation's round trip through `NSString` when it starts and
+    /// ends with a visible ASCII character, the usual case on the lexer's typed literals.
+    func trimmingBlanks(newlines: Bool = false) -> String {
+        if let first = utf8.first, let last = unicodeScalars.last?.value, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+            return String(self)
+        }
+        return trimmingCharacters(in: newlines ? .whitespacesAndNewlines : .whitespaces)
     }
 }

@@ -94,8 +94,12 @@ extension KQLValue {
             let shown = text.count > 60 ? String(text.prefix(57)) + "..." : text
             return KQLLiteralError(message: "expected \(type.example), got \(KQLLiteralFormatter.string(shown))")
         }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if type != .string, trimmed == "null" {
+        if type == .string {  // taken as they are: no need to trim a long text first
+            self = .string(text)
+            return
+        }
+        let trimmed = text.trimmingBlanks(newlines: true)
+        if trimmed == "null" {
             self = .null(of: type)
             return
         }

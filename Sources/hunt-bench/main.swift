@@ -117,6 +117,7 @@ case ("generate", 1), ("generate", 2):
     let items = Array(arguments)
     guard let count = items.count == 2 ? Int(items[1]) : 5, count > 0 else { fail("REPEAT must be a positive number", status: 64) }
     generateBenchmark(repeat: count)
+case ("params", _): parameterGauntlet(ParameterGauntletOptions(Array(arguments.dropFirst())))
 default:
     fail("usage: hunt-bench decode FILE REPEAT\n       " + RunnerBenchmarkOptions.usage.dropFirst("usage: ".count)
         + "\n       " + renderUsage.dropFirst("usage: ".count)

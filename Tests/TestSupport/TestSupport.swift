@@ -25,7 +25,7 @@ public enum PackagePaths {
     }()
 }
 
-/// A temporary folder, removed when the value goes away.
+/// A temporary folder, removed when the value goes away (kept when `HUNT_KEEP_TEST_FILES` is set).
 public final class TemporaryFolder {
     /// Its absolute path.
     public let path: String
@@ -36,7 +36,11 @@ public final class TemporaryFolder {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: path) }
+    /// Whether folders stay behind (`HUNT_KEEP_TEST_FILES` set): `Gauntlet/secrets.py` scans
+    /// everything the tests wrote.
+    static let keep = ProcessInfo.processInfo.environment["HUNT_KEEP_TEST_FILES"] != nil
+
+    deinit { if !Self.keep { try? FileManager.default.removeItem(atPath: path) } }
 
     /// Writes a text file at a relative path, creating folders; returns its full path.
     @discardableResult

@@ -2,8 +2,10 @@
 public enum MustacheEscaping: Sendable {
     /// HTML: `& < > " '` become entities.
     case html
-    /// GitHub-flavoured Markdown, safe inside a table cell: `| \ ` * _ [ ]` are backslash-escaped,
-    /// `< >` become entities, a `#` starting a line is escaped and newlines become `<br>`.
+    /// GitHub-flavoured Markdown, safe inside a table cell: `| \ ` * _ [ ] ~` are backslash-escaped,
+    /// `< >` become entities, a `#` starting a line is escaped and newlines become `<br>`. (`~`
+    /// because `~~~` at the start of a line opens a code block that would swallow the rest of the
+    /// report, and `~~` strikes text through.)
     case markdown
     /// Values are written as they are.
     case none
@@ -39,7 +41,7 @@ public enum MustacheEscaping: Sendable {
         var atLineStart = true
         for character in text {
             switch character {
-            case "|", "\\", "`", "*", "_", "[", "]": result += "\\\(character)"
+            case "|", "\\", "`", "*", "_", "[", "]", "~": result += "\\\(character)"
             case "<": result += "&lt;"
             case ">": result += "&gt;"
             case "#" where atLineStart: result += "\\#"

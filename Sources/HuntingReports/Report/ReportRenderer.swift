@@ -81,9 +81,17 @@ enum ContentSecurityPolicy {
     /// What the template's `{{contentSecurityPolicy}}` renders before the hashes are known.
     static let placeholder = "hunt-content-security-policy-pending"
 
-    /// `page` with the first placeholder replaced by the policy for its inline scripts and styles.
+    /// `page` with the placeholder replaced by the policy for its inline scripts and styles: the
+    /// first one that is a whole quoted attribute value (`content="…"`), else the first one.
+    ///
+    /// Data can name the placeholder too (a title, a cell), but escaped data never has a raw `"` or
+    /// `'`, so a quoted placeholder is the template's own, wherever the template puts its `<meta>`.
     static func fill(_ page: String) -> String {
-        guard let range = page.range(of: placeholder) else { return page }
+        let range = ["\"", "'"].lazy.compactMap { quote -> Range<String.Index>? in
+            guard let quoted = page.range(of: quote + placeholder + quote) else { return nil }
+            return page.index(after: quoted.lowerBound)..<page.index(before: quoted.upperBound)
+        }.min { $0.lowerBound < $1.lowerBound } ?? page.range(of: placeholder)
+        guard let range else { return page }
         return page.replacingCharacters(in: range, with: policy(for: page))
     }
 

@@ -41,7 +41,7 @@ public enum CellBytes {
             case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
             case .real(let v) where v.isFinite: out.append(contentsOf: String(v).utf8)
             case .decimal(let d): out.append(contentsOf: d.description.utf8)
-            case .dynamic(let d): out.append(contentsOf: d.json.utf8)
+            case .dynamic(let d): inertJSON(d.json, to: &out)
             default: string(CellText.plain(value), quoting: .json, to: &out)
             }
         } else {
@@ -97,7 +97,9 @@ public enum CellBytes {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// A JSON string literal. Besides what JSON requires, `<`, `>`, `&`, U+2028 and U+2029 are
-    /// escaped, so the text stays inert if the file is ever embedded in HTML or JavaScript.
+    /// escaped, so the text stays inert if the file is ever embedded in HTML or JavaScript, and
+    /// U+FEFF, which some readers (Foundation's `JSONSerialization` on Linux) drop when a run of
+    /// plain characters starts with it.
     private static func jsonString(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         out.append(quote)
         var index = 0
@@ -115,11 +117,35 @@ public enum CellBytes {
             case 0xE2 where index + 2 < count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
                 unicodeEscape(bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029, to: &out)
                 index += 2
+            case 0xEF where index + 2 < count && bytes[index + 1] == 0xBB && bytes[index + 2] == 0xBF:
+                unicodeEscape(0xFEFF, to: &out)
+                index += 2
             default: out.append(byte)
             }
             index += 1
         }
         out.append(quote)
+    }
+
+    /// A dynamic value's JSON (``KQLDynamic/json``, whose strings already escape U+2028 and
+    /// U+2029) with `<`, `>`, `&` and U+FEFF escaped like ``jsonString(_:to:)`` does: outside
+    /// strings JSON has none of them, so each is inside a string, where `\uXXXX` means the same.
+    private static func inertJSON(_ json: String, to out: inout [UInt8]) {
+        var json = json
+        json.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                switch byte {
+                case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"): unicodeEscape(UInt32(byte), to: &out)
+                case 0xEF where index + 2 < bytes.count && bytes[index + 1] == 0xBB && bytes[index + 2] == 0xBF:
+                    unicodeEscape(0xFEFF, to: &out)
+                    index += 2
+                default: out.append(byte)
+                }
+                index += 1
+            }
+        }
     }
 
     private static func unicodeEscape(_ value: UInt32, to out: inout [UInt8]) {
