@@ -33,6 +33,17 @@ public struct HuntingCallRecord: Sendable, Hashable {
     /// The simulated service latency of this call, in seconds (0 when it was answered before the
     /// emulator slept, e.g. a 429 or an injected fault).
     public var latency: Double = 0
+    /// When the answer was ready to go out (after any simulated latency or slow fault).
+    public var answered: Date?
+    /// The request method and path.
+    public var method = "POST"
+    public var path = ""
+    /// The `request-id` the emulator answered with.
+    public var requestId: String?
+    /// The first 16 hex digits of the SHA-256 of the query text, when the body had one.
+    public var queryHash: String?
+    /// The wait a CPU-quota answer named ("You can run queries again in …"), in seconds.
+    public var cpuQuotaWait: Double?
 }
 
 /// The emulator's mutable state: issued tokens, device codes, quota windows, fault counters.
@@ -47,6 +58,8 @@ actor EmulatorState {
     private var ruleHits: [Int: Int] = [:]
     private var perQueryHits: [Int: [String: Int]] = [:]
     private(set) var calls: [HuntingCallRecord] = []
+    /// Where each answered call is also written as a JSON line, when asked for.
+    private let requestLog: RequestLog?
 
     struct DeviceCodeSession {
         var clientId: String
@@ -57,8 +70,9 @@ actor EmulatorState {
         var userCode: String
     }
 
-    init(configuration: EmulatorConfiguration) {
+    init(configuration: EmulatorConfiguration, requestLog: RequestLog? = nil) {
         self.configuration = configuration
+        self.requestLog = requestLog
         random = EmulatorRandom(seed: configuration.seed)
     }
 
@@ -189,7 +203,19 @@ actor EmulatorState {
         return range.lowerBound + (range.upperBound - range.lowerBound) * random.unit()
     }
 
-    func record(_ call: HuntingCallRecord) { calls.append(call) }
+    /// Keeps a hunting call for audits and writes it to the request log. Called where the answer
+    /// was decided, so the log says what the emulator meant to send (a reset or truncated answer
+    /// is logged with its status and its fault).
+    func record(_ call: HuntingCallRecord) {
+        calls.append(call)
+        requestLog?.append(call.requestLogLine)
+    }
+
+    /// Writes a token-endpoint call to the request log (token calls are not kept in ``calls``,
+    /// whose audits count hunting calls only).
+    func record(_ call: IdentityCallRecord) {
+        requestLog?.append(call.requestLogLine)
+    }
 
     func clearCalls() { calls.removeAll() }
 }

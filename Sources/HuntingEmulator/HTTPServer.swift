@@ -156,6 +156,14 @@ public final class HTTPServer: Sendable {
     /// Empties the request log.
     public func clearLog() { state.withLock { $0.log.removeAll() } }
 
+    /// The requests answered since the last call, oldest first, removed from the log in the same step.
+    public func takeLog() -> [LoggedRequest] {
+        state.withLock { state in
+            defer { state.log.removeAll() }
+            return state.log
+        }
+    }
+
     // MARK: Starting and stopping
 
     /// Binds, listens and starts accepting connections.

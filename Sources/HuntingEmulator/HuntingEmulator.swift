@@ -15,12 +15,22 @@ public final class HuntingEmulator: Sendable {
     private let address = AddressBox()
 
     /// Creates an emulator answering queries through `backend`.
-    public init(configuration: EmulatorConfiguration = EmulatorConfiguration(), backend: any HuntingBackend, log: HuntingLog = .discard) {
-        let state = EmulatorState(configuration: configuration)
+    /// - Parameters:
+    ///   - configuration: the tenant, quotas, faults and latency.
+    ///   - backend: answers the queries.
+    ///   - log: where the emulator's own messages go.
+    ///   - requestLog: where each hunting and token call is written as a JSON line, if anywhere.
+    ///   - knownQueries: queries whose ids the request log names when a request carries one of
+    ///     them (bound with any parameter values); a ``FixtureBackend`` recognises its own.
+    public init(
+        configuration: EmulatorConfiguration = EmulatorConfiguration(), backend: any HuntingBackend, log: HuntingLog = .discard,
+        requestLog: RequestLog? = nil, knownQueries: [HuntingQuery] = []
+    ) {
+        let state = EmulatorState(configuration: configuration, requestLog: requestLog)
         self.state = state
         self.backend = backend
         self.log = log
-        router = Router(state: state, backend: backend, log: log, address: address)
+        router = Router(state: state, backend: backend, log: log, address: address, knownQueries: knownQueries)
     }
 
     /// Starts listening on 127.0.0.1.
@@ -51,6 +61,10 @@ public final class HuntingEmulator: Sendable {
 
     /// Every request served, with `Authorization` values redacted.
     public var requestLog: [LoggedRequest] { server.withLock { $0 }?.requestLog ?? [] }
+
+    /// The requests served since the last call, oldest first, taken out of ``requestLog``: a
+    /// long-running emulator printing each request neither misses any nor holds them all.
+    public func takeRequestLog() -> [LoggedRequest] { server.withLock { $0 }?.takeLog() ?? [] }
 
     /// Every hunting call, with arrival time, status and fault, for quota and retry audits.
     public func huntingCalls() async -> [HuntingCallRecord] { await state.calls }

@@ -12,6 +12,9 @@ extension Router {
         let requestId = UUID().uuidString.lowercased()
         let clientRequestId = request.header("client-request-id")
         var record = HuntingCallRecord(arrived: arrived, api: api.rawValue, status: 200, fault: nil, retryAfter: nil, queryId: nil, clientRequestId: clientRequestId)
+        record.method = request.method
+        record.path = request.path
+        record.requestId = requestId
         let response = await answer(request, api: api, requestId: requestId, record: &record)
         var headers = response.headers
         headers.set("request-id", requestId)
@@ -20,6 +23,7 @@ extension Router {
         final.headers = headers
         record.status = response.status
         record.retryAfter = response.headers["Retry-After"]
+        record.answered = Date()
         await state.record(record)
         return final
     }
@@ -74,6 +78,8 @@ extension Router {
         guard let query, !query.isEmpty else {
             return error(400, api == .graph ? "BadRequest" : "MissingRequiredParameter", "The Query parameter is missing.")
         }
+        record.queryHash = RequestLog.queryHash(query)
+        record.queryId = knownQueryId(for: query)
         var timespan: KQLTimespan?
         if let timespanText {
             guard let parsed = Self.parseGraphTimespan(timespanText) else {
@@ -89,18 +95,19 @@ extension Router {
         }
         let fault = await state.fault(forQuery: query, header: request.header("X-Emulator-Fault"))
         record.fault = fault?.description
+        if case .cpuQuota(let seconds)? = fault { record.cpuQuotaWait = Double(seconds) }
         if let fault, let faulted = await apply(fault, error: error) { return faulted }
 
         let latency = await state.latency()
         if let wait = await state.chargeCPU(max(latency, 0.001)) {
+            record.cpuQuotaWait = wait.rounded(.up)
             return error(429, "TooManyRequests", "You have exceeded processing resources allocated to this tenant. You can run queries again in \(KQLTimespan(ticks: Int64(wait.rounded(.up)) * KQLTimespan.second).constantFormat).")
         }
         record.latency = latency
         if latency > 0 { try? await Task.sleep(for: .seconds(latency)) }
 
         // The answer.
-        let backendRequest = HuntingRequest(queryId: queryId(for: query), text: query, timespan: timespan)
-        record.queryId = backendRequest.queryId
+        let backendRequest = HuntingRequest(queryId: record.queryId ?? "query", text: query, timespan: timespan)
         let result: HuntingResult
         do {
             result = try await backend.run(backendRequest)
@@ -184,9 +191,9 @@ extension Router {
         return error.message.hasPrefix(prefix) ? String(error.message.dropFirst(prefix.count)) : error.message
     }
 
-    /// The id of the query a request carries, when the backend knows the query files.
-    private func queryId(for text: String) -> String {
-        (backend as? FixtureBackend)?.queryId(forText: text) ?? "query"
+    /// The id of the query a request carries, when the backend or ``knownQueries`` know it.
+    private func knownQueryId(for text: String) -> String? {
+        (backend as? FixtureBackend)?.queryId(forText: text) ?? knownQueries.first { $0.matches(boundText: text) }?.id
     }
 
     private func audienceFits(_ resource: String, api: API) -> Bool {

@@ -19,13 +19,16 @@ enum EmulatorCommand {
             per-query:N, contains:TEXT; FAULT one of 429, 429;retry-after=2|0.5|none,
             cpu;seconds=30, 500, 502, 503, 504, reset, slow;seconds=5, malformed, truncated,
             expired-token. A client may also send the header X-Emulator-Fault: FAULT.
+            --request-log FILE writes one JSON object per hunting and token call as it is
+            answered (time, status, client-request-id, query hash or id, fault, Retry-After),
+            never a secret or the query text.
             """,
         options: [
             OptionSpec(name: "port", valueName: "port", defaultValue: "0", help: "The port (0: any free one)."),
             OptionSpec(name: "fixtures", valueName: "dir", help: "Answer from saved responses, <query id>.json, instead of the engine."),
             OptionSpec(name: "tables", valueName: "dir", help: "Answer from these tables (CSV, JSON lines, saved responses) instead of the sample tenant."),
             OptionSpec(name: "now", valueName: "datetime", help: "The instant now() and ago() count from (default: the sample tenant's end, or the clock with --tables)."),
-            OptionSpec(name: "queries", valueName: "dir", defaultValue: "Queries", help: "Queries to recognise in requests."),
+            OptionSpec(name: "queries", valueName: "dir", defaultValue: "Queries", help: "Queries to recognise in requests (with --fixtures; otherwise, when given, to name them in the request log)."),
             OptionSpec(name: "tenant", valueName: "id", help: "The tenant id tokens are issued for."),
             OptionSpec(name: "client-id", valueName: "id", help: "The registered application id."),
             OptionSpec(name: "certificate", valueName: "pem", help: "A certificate whose key may sign client assertions."),
@@ -34,6 +37,7 @@ enum EmulatorCommand {
             OptionSpec(name: "quota", valueName: "calls/seconds", help: "Call quota per window, e.g. 45/60 (default: none)."),
             OptionSpec(name: "cpu-seconds", valueName: "n", help: "CPU seconds per 15-minute window (default: unlimited)."),
             OptionSpec(name: "fault", valueName: "when=fault", repeats: true, help: "Inject a fault (repeatable)."),
+            OptionSpec(name: "request-log", valueName: "file", help: "Write each hunting and token call as a JSON line to FILE (replaced)."),
             OptionSpec(name: "quiet", valueName: nil, help: "Do not log each request."),
         ])
 
@@ -68,10 +72,18 @@ enum EmulatorCommand {
             configuration.faults.append(parsed)
         }
         let backend: any HuntingBackend
+        var knownQueries: [HuntingQuery] = []
         if let fixtures = arguments.value("fixtures") {
             let queries = QueryLoader().load(paths: [arguments.value("queries") ?? "Queries"]).queries
             backend = FixtureBackend(folder: URL(fileURLWithPath: fixtures), queries: queries)
         } else {
+            if let folder = arguments.value("queries") {
+                guard FileManager.default.fileExists(atPath: folder) else {
+                    Output.err("error: --queries: no such file or folder \(folder)\n")
+                    return .configuration
+                }
+                knownQueries = QueryLoader().load(paths: [folder]).queries
+            }
             switch LocalBackendOptions.make(arguments) {
             case .success(let local): backend = local
             case .failure(.usage(let message)): return usage(message)
@@ -80,9 +92,19 @@ enum EmulatorCommand {
                 return .configuration
             }
         }
+        var requestLog: RequestLog?
+        if let path = arguments.value("request-log") {
+            do {
+                requestLog = try RequestLog(path: path)
+            } catch {
+                Output.err("error: \(error)\n")
+                return .configuration
+            }
+        }
         let quiet = arguments.flags.contains("quiet")
         let log = HuntingLog(minimumLevel: .info) { record in Output.err("\(record.description)\n") }
-        let emulator = HuntingEmulator(configuration: configuration, backend: backend, log: quiet ? .discard : log)
+        let emulator = HuntingEmulator(
+            configuration: configuration, backend: backend, log: quiet ? .discard : log, requestLog: requestLog, knownQueries: knownQueries)
         let url: URL
         do {
             url = try emulator.start(port: port)
@@ -99,7 +121,9 @@ enum EmulatorCommand {
               hunt run --backend \(url.absoluteString) Queries
 
             """)
-        return serveUntilInterrupted(emulator, quiet: quiet)
+        let status = serveUntilInterrupted(emulator, quiet: quiet)
+        requestLog?.close()
+        return status
     }
 
     /// Blocks until SIGINT or SIGTERM, printing each request unless quiet.
@@ -113,15 +137,17 @@ enum EmulatorCommand {
             source.resume()
             return source
         }
-        var printed = 0
-        while stop.wait(timeout: .now() + 0.25) == .timedOut {
-            guard !quiet else { continue }
-            let log = emulator.requestLog
-            for entry in log.dropFirst(printed) { Output.err("\(entry.method) \(entry.path) -> \(entry.status)\n") }
-            printed = log.count
+        // Taken, not re-read: the server keeps only its last 10,000 entries, and the requests
+        // answered between the last tick and the stop are printed too.
+        func printRequests() {
+            let entries = emulator.takeRequestLog()
+            guard !quiet else { return }
+            for entry in entries { Output.err("\(entry.method) \(entry.path) -> \(entry.status)\n") }
         }
+        while stop.wait(timeout: .now() + 0.25) == .timedOut { printRequests() }
         sources.forEach { $0.cancel() }
         emulator.stop(gracePeriod: 2)
+        printRequests()
         Output.err("emulator stopped\n")
         return .success
     }

@@ -654,9 +654,10 @@ struct CryptoAssertionTests {
         } catch {
             #expect((error as? ClientAssertionError)?.code == .cancelled, "\(error)")
         }
-        // The error proves the cancellation path ran; the bound only has to stay under the 30 s
-        // timeout that would otherwise end it, with room for a busy machine.
-        #expect(ContinuousClock.now - started < .seconds(29))
+        // The error kind proves the cancellation path ended it (the 30 s timeout would end it as
+        // `timedOut`); the bound only catches a hang, with room for a fully loaded machine, where
+        // the exit notice and the resumption can wait long for a thread.
+        #expect(ContinuousClock.now - started < .seconds(120))
     }
 
     @Test func aCancelledTaskNeverStartsOpenSSL() async throws {

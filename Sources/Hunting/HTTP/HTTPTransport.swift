@@ -1,4 +1,6 @@
 public import Foundation
+import Dispatch
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -122,7 +124,7 @@ public final class URLSessionTransport: HTTPTransport {
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         if !request.body.isEmpty { urlRequest.httpBody = request.body }
         do {
-            let (data, response) = try await session.data(for: urlRequest)
+            let (data, response) = try await perform(urlRequest)
             guard let http = response as? HTTPURLResponse else {
                 throw TransportError(kind: .connection, message: "the server's answer was not HTTP")
             }
@@ -139,6 +141,34 @@ public final class URLSessionTransport: HTTPTransport {
             throw TransportError(kind: .cancelled, message: "cancelled")
         } catch {
             throw TransportError(kind: .connection, message: "request to \(request.url.host ?? "?") failed: \(error.localizedDescription)")
+        }
+    }
+
+    /// `session.data(for:)` without its deadlock on Linux (swift-corelibs-foundation #5412): when
+    /// the awaiting task is cancelled while the session is finishing the same request (its own
+    /// timeout, a refused or reset connection), the cancelling thread holds the task's status lock
+    /// and waits for the session's work queue, whose thread holds the queue and waits for that
+    /// lock to resume the task. The runner cancels every request that reaches its query's
+    /// deadline, which is also the request's timeout, so the two coincide often; `hunt report`
+    /// then hung for good. Here the session calls a completion handler on its delegate queue,
+    /// and a cancellation only schedules `cancel()` on another thread.
+    private func perform(_ request: URLRequest) async throws -> (Data, URLResponse) {
+        let handle = DataTaskHandle()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let task = session.dataTask(with: request) { data, response, error in
+                    if let error {
+                        continuation.resume(throwing: error)
+                    } else if let response {
+                        continuation.resume(returning: (data ?? Data(), response))
+                    } else {
+                        continuation.resume(throwing: URLError(.badServerResponse))
+                    }
+                }
+                handle.start(task)
+            }
+        } onCancel: {
+            handle.cancel()
         }
     }
 
@@ -161,5 +191,37 @@ public final class URLSessionTransport: HTTPTransport {
         default:
             return TransportError(kind: .connection, message: "request to \(host) failed: URLError \(error.code.rawValue)")
         }
+    }
+}
+
+/// The data task of one request, started once and cancelled at most once, off the thread that
+/// cancels the awaiting Swift task (see ``URLSessionTransport``'s `perform`).
+private final class DataTaskHandle: Sendable {
+    private struct State {
+        var task: URLSessionDataTask?
+        var cancelled = false
+    }
+
+    private let state = Mutex(State())
+
+    func start(_ task: URLSessionDataTask) {
+        let cancelled = state.withLock { state in
+            state.task = task
+            return state.cancelled
+        }
+        task.resume()
+        if cancelled { Self.cancelElsewhere(task) }
+    }
+
+    func cancel() {
+        let task = state.withLock { state in
+            state.cancelled = true
+            return state.task
+        }
+        if let task { Self.cancelElsewhere(task) }
+    }
+
+    private static func cancelElsewhere(_ task: URLSessionDataTask) {
+        DispatchQueue.global().async { task.cancel() }
     }
 }
