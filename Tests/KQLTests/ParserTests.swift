@@ -45,6 +45,10 @@ struct ParserExpressionTests {
         // which then read back as a different tree.
         ("a == b between (1 .. 2)", "(between (== a b) 1 2)"),
         ("a between (1 .. 2) between (3 .. 4)", "(between (between a 1 2) 3 4)"),
+        ("T !in~ x > y", "(> (!in~ T x) y)"),
+        ("a in (1, 2) * 3", "(* (in a [1, 2]) 3)"),
+        ("a between (1 .. 2) + 1", "(+ (between a 1 2) 1)"),
+        ("a == b in (1) < c", "(< (in (== a b) [1]) c)"),
         ("$left.A == $right.B", "(== (. $left A) (. $right B))"),
         ("a.b.c['d'][0]", "([] ([] (. (. a b) c) 'd') 0)"),
         ("a ['b']", "([] a 'b')"),

@@ -521,6 +521,9 @@ struct TreePrinter {
     mutating func write(_ expression: Expression, minimumPrecedence: Int = 0) {
         let needsParentheses = TreePrinter.precedence(of: expression) < minimumPrecedence
         if needsParentheses { out += "(" }
+        // The precedence the parser was reading at when it built this expression: operators at or
+        // above it keep extending the expression to the left.
+        let context = needsParentheses ? 0 : minimumPrecedence
         switch expression.kind {
         case .literal(let literal):
             out += literal.text
@@ -557,7 +560,7 @@ struct TreePrinter {
             out += op.rawValue
             write(operand, minimumPrecedence: TreePrinter.unaryPrecedence)
         case .binary(let op, let left, let right, let spelling):
-            write(left, minimumPrecedence: op.precedence)
+            write(left, minimumPrecedence: TreePrinter.isClosedOnTheRight(left) ? context : op.precedence)
             out += " " + (spelling ?? op.rawValue) + " "
             if op.takesList, case .list = right.kind {
                 write(right)
@@ -567,7 +570,7 @@ struct TreePrinter {
         case .between(let subject, let lower, let upper, let negated, let spelling):
             // Left-associative at the comparisons' level, as the parser reads it: `a == b between
             // (1 .. 2)` is `(a == b) between (1 .. 2)` and needs no parentheses (found by fuzzing).
-            write(subject, minimumPrecedence: 3)
+            write(subject, minimumPrecedence: TreePrinter.isClosedOnTheRight(subject) ? context : 3)
             out += " " + (spelling ?? (negated ? "!between" : "between")) + " ("
             write(lower)
             out += " .. "
@@ -591,6 +594,17 @@ struct TreePrinter {
             break
         }
         if needsParentheses { out += ")" }
+    }
+
+    /// Whether an expression ends in a closed operand the parser cannot extend — `between (…)`,
+    /// `in (…)` and the other list operators — so that any operator after it applies to the whole
+    /// of it, whatever the precedences: `a in (1, 2) > b` is `(a in (1, 2)) > b` (found by fuzzing).
+    static func isClosedOnTheRight(_ expression: Expression) -> Bool {
+        switch expression.kind {
+        case .between: true
+        case .binary(let op, _, _, _): op.takesList
+        default: false
+        }
     }
 
     static let unaryPrecedence = 7
