@@ -69,6 +69,17 @@ struct ParserRecoveryTests {
         #expect(parsed.script.queries.first?.operators.map(\.name) == ["where", "take"])
     }
 
+    /// Found by the kql-parser fuzzer: an operator kept as raw tokens with a bracket never closed
+    /// swallowed the rest of the text silently, and printed back as another tree.
+    @Test func anUnclosedBracketInARawOperatorIsAnError() throws {
+        let parsed = KQLParser.parse("let x = T\n| graph-shortest-paths where Total[Certs == 0")
+        let error = try #require(parsed.errors.first)
+        #expect(error.message == "'[' is never closed")
+        #expect(error.location?.line == 2)
+        #expect(error.location?.column == 35)
+        #expect(!KQLParser.parse("T | graph-shortest-paths where a[0] == 1 | take 1").hasErrors)
+    }
+
     @Test func unknownOperator() {
         #expect(
             Self.errors("T | wher x == 1 | take 1") == [

@@ -459,17 +459,23 @@ extension SyntaxParser {
     /// The tokens of an operator kept verbatim, up to the next `|` or `;` outside brackets.
     mutating func parseRawTokens() -> [RawToken] {
         var tokens: [RawToken] = []
-        var nesting = 0
+        var opened: [Token] = []
+        defer {
+            // An unclosed bracket swallows the rest of the text, `;` and `|` included: an error,
+            // or the statements after it would silently become part of this operator.
+            if let first = opened.first, atEnd { report("syntax-error", "'\(first.text)' is never closed", at: first) }
+        }
         while !atEnd {
             let token = current
             if token.kind == .punctuation {
                 switch token.text {
-                case "(", "[", "{": nesting += 1
+                case "(", "[", "{":
+                    opened.append(token)
                 case ")", "]", "}":
-                    if nesting == 0 { return tokens }
-                    nesting -= 1
+                    if opened.isEmpty { return tokens }
+                    opened.removeLast()
                 case "|", ";":
-                    if nesting == 0 { return tokens }
+                    if opened.isEmpty { return tokens }
                 default: break
                 }
             }
