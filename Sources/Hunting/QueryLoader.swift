@@ -96,29 +96,49 @@ public struct QueryLoader: Sendable {
     /// A stable id: the relative path without `.kql`, lowercased, `/`-separated, with characters
     /// outside `a-z 0-9 . _ - /` replaced by `-`.
     public static func id(forRelativePath relative: String) -> String {
-        var path = relative.replacingOccurrences(of: "\\", with: "/")
-        if path.lowercased().hasSuffix("." + fileExtension) { path.removeLast(fileExtension.count + 1) }
-        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789._-/")
-        return String(path.lowercased().map { allowed.contains($0) ? $0 : "-" })
+        var path = relative.replacingOccurrences(of: "\\", with: "/").lowercased()
+        if path.hasSuffix("." + fileExtension) { path.removeLast(fileExtension.count + 1) }
+        return String(path.map { character in
+            guard let ascii = character.asciiValue, character.unicodeScalars.count == 1 else { return "-" }
+            switch ascii {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "/"):
+                return character
+            default: return "-"
+            }
+        })
     }
 
-    /// The `.kql` files under a folder, sorted by relative path; hidden files and folders skipped.
+    /// The `.kql` files under a folder, sorted by relative path; hidden files and folders skipped,
+    /// symbolic links never followed into folders (a link named `*.kql` is loaded, so a dangling one
+    /// gets a diagnostic). A walk over `readdir`'s entry types: Foundation's enumerator with URL
+    /// resource values was a quarter of `hunt check`'s time over the corpus.
     static func queryFiles(under root: String) -> [(relative: String, path: String)] {
-        let rootURL = URL(fileURLWithPath: root)
-        guard let enumerator = FileManager.default.enumerator(
-            at: rootURL, includingPropertiesForKeys: [.isDirectoryKey], options: [.skipsHiddenFiles])
-        else { return [] }
-        let base = rootURL.standardizedFileURL.path
-        var found: [(String, String)] = []
-        for case let url as URL in enumerator where url.pathExtension.lowercased() == fileExtension {
-            // Anything that is not a folder is loaded, so a dangling link gets a diagnostic.
-            guard (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) != true else { continue }
-            var relative = url.standardizedFileURL.path
-            if relative.hasPrefix(base + "/") { relative.removeFirst(base.count + 1) }
-            let shown = root.hasSuffix("/") ? root + relative : root + "/" + relative
-            found.append((relative, shown))
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        var found: [(relative: String, path: String)] = []
+        var pending = [""]  // folders still to read, relative to root ("" is root itself)
+        while let folder = pending.popLast() {
+            guard let stream = opendir(prefix + folder) else { continue }
+            defer { closedir(stream) }
+            while let entry = readdir(stream) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                guard !name.hasPrefix(".") else { continue }  // also "." and ".."
+                let relative = folder.isEmpty ? name : folder + "/" + name
+                var isFolder = Int32(entry.pointee.d_type) == Int32(DT_DIR)
+                if Int32(entry.pointee.d_type) == Int32(DT_UNKNOWN) {
+                    var info = stat()
+                    isFolder = lstat(prefix + relative, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+                }
+                if isFolder {
+                    pending.append(relative)
+                } else if name.utf8.count > fileExtension.utf8.count + 1, name.lowercased().hasSuffix("." + fileExtension) {
+                    found.append((relative, prefix + relative))
+                }
+            }
         }
-        return found.sorted { $0.0 < $1.0 }
+        return found.sorted { $0.relative < $1.relative }
     }
 
     /// Line and column of the first byte that breaks UTF-8.

@@ -24,6 +24,33 @@ struct QueryLoaderTests {
         #expect(catalog.queries.count == 3)
     }
 
+    @Test(arguments: [
+        ("Persistence\\New Service.KQL", "persistence/new-service"),
+        ("exfil/Größe (v2).kql", "exfil/gr--e--v2-"),
+        ("e\u{301}tape.kql", "-tape"),
+        ("a.b_c-d/x.kql.kql", "a.b_c-d/x.kql"),
+        ("notes.txt", "notes.txt"),
+    ])
+    func idsAreLowercaseAsciiWithEverythingElseADash(relative: String, id: String) {
+        #expect(QueryLoader.id(forRelativePath: relative) == id)
+    }
+
+    @Test func linksAreNeverFollowedIntoFoldersAndATrailingSlashKeepsPathsClean() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("queries/a.kql", "DeviceInfo | take 1")
+        try folder.write("elsewhere/b.kql", "DeviceInfo | take 1")
+        let queries = folder.path + "/queries"
+        // A loop and a link into another folder: neither is walked, the walk still ends.
+        try FileManager.default.createSymbolicLink(atPath: queries + "/loop", withDestinationPath: queries)
+        try FileManager.default.createSymbolicLink(atPath: queries + "/other", withDestinationPath: folder.path + "/elsewhere")
+        // A link named like a query that points at a folder is loaded, and says it cannot be read.
+        try FileManager.default.createSymbolicLink(atPath: queries + "/folder.kql", withDestinationPath: folder.path + "/elsewhere")
+        let catalog = QueryLoader().load(paths: [queries + "/"])
+        #expect(catalog.files.map(\.id) == ["a", "folder"])
+        #expect(catalog.files.map(\.path) == [queries + "/a.kql", queries + "/folder.kql"])
+        #expect(catalog.files.last?.diagnostics.map(\.code) == ["unreadable-file"])
+    }
+
     @Test func brokenFilesGetDiagnosticsAndNeverStopTheOthers() throws {
         let folder = try TemporaryFolder()
         try folder.write("a-good.kql", "DeviceInfo | take 1")
