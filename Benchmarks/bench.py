@@ -657,7 +657,16 @@ def main(names):
         print("\n" + table)
     out = ROOT / "Benchmarks/results"
     out.mkdir(exist_ok=True)
-    (out / f"{results['date']}.json").write_text(json.dumps(results, indent=2) + "\n")
+    # A day's file keeps the benchmarks of earlier runs that day which this run did not repeat.
+    day_file = out / f"{results['date']}.json"
+    if day_file.exists():
+        try:
+            earlier = json.loads(day_file.read_text()).get("results", [])
+        except (ValueError, AttributeError):
+            earlier = []
+        ran = {r["name"] for r in results["results"]}
+        results["results"] = [r for r in earlier if r.get("name") not in ran] + results["results"]
+    day_file.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\n{machine}; {results['date']}; results in Benchmarks/results/{results['date']}.json")
 
 
