@@ -35,7 +35,8 @@ public struct QueryLoader: Sendable {
     /// Creates a loader.
     public init() {}
 
-    /// Loads every `*.kql` file under the given paths (folders recursively, hidden ones skipped;
+    /// Loads every `*.kql` file under the given paths (folders recursively, linked folders too,
+    /// hidden ones skipped;
     /// files as given), in sorted order, with ids from the path relative to the folder given.
     /// - Parameter paths: files and folders.
     /// - Returns: every file with its query or its diagnostics; duplicate ids are errors on the
@@ -109,36 +110,57 @@ public struct QueryLoader: Sendable {
         })
     }
 
-    /// The `.kql` files under a folder, sorted by relative path; hidden files and folders skipped,
-    /// symbolic links never followed into folders (a link named `*.kql` is loaded, so a dangling one
-    /// gets a diagnostic). A walk over `readdir`'s entry types: Foundation's enumerator with URL
-    /// resource values was a quarter of `hunt check`'s time over the corpus.
+    /// The `.kql` files under a folder, sorted by relative path; hidden files and folders skipped.
+    /// Linked folders are followed (a team's shared folder linked into `Queries/`), each folder at
+    /// most once, so a link loop ends: breadth first in sorted order, so a folder reached by two
+    /// paths is read under the shorter one. A link that is not a folder is loaded when its name ends in
+    /// `.kql`, so a dangling one gets a diagnostic. A walk over `readdir`'s entry types: Foundation's
+    /// enumerator with URL resource values was a quarter of `hunt check`'s time over the corpus.
     static func queryFiles(under root: String) -> [(relative: String, path: String)] {
         let prefix = root.hasSuffix("/") ? root : root + "/"
         var found: [(relative: String, path: String)] = []
-        var pending = [""]  // folders still to read, relative to root ("" is root itself)
-        while let folder = pending.popLast() {
-            guard let stream = opendir(prefix + folder) else { continue }
+        var visited: Set<FolderIdentity> = []
+        var queue = [""]  // folders to read, relative to root ("" is root itself)
+        var next = 0
+        while next < queue.count {
+            let folder = queue[next]
+            next += 1
+            var info = stat()
+            guard stat(prefix + folder, &info) == 0, visited.insert(FolderIdentity(info)).inserted,
+                let stream = opendir(prefix + folder)
+            else { continue }
             defer { closedir(stream) }
+            var folders: [String] = []
             while let entry = readdir(stream) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                     String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
                 }
                 guard !name.hasPrefix(".") else { continue }  // also "." and ".."
                 let relative = folder.isEmpty ? name : folder + "/" + name
-                var isFolder = Int32(entry.pointee.d_type) == Int32(DT_DIR)
-                if Int32(entry.pointee.d_type) == Int32(DT_UNKNOWN) {
-                    var info = stat()
-                    isFolder = lstat(prefix + relative, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+                let type = Int32(entry.pointee.d_type)
+                var isFolder = type == Int32(DT_DIR)
+                if type == Int32(DT_LNK) || type == Int32(DT_UNKNOWN) {
+                    isFolder = stat(prefix + relative, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
                 }
                 if isFolder {
-                    pending.append(relative)
+                    folders.append(relative)
                 } else if name.utf8.count > fileExtension.utf8.count + 1, name.lowercased().hasSuffix("." + fileExtension) {
                     found.append((relative, prefix + relative))
                 }
             }
+            queue += folders.sorted()
         }
         return found.sorted { $0.relative < $1.relative }
+    }
+
+    /// A folder as the filesystem knows it, whatever path or link leads to it.
+    private struct FolderIdentity: Hashable {
+        let device: UInt64
+        let inode: UInt64
+        init(_ info: stat) {
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+        }
     }
 
     /// Line and column of the first byte that breaks UTF-8.
