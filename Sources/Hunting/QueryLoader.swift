@@ -36,8 +36,8 @@ public struct QueryLoader: Sendable {
     public init() {}
 
     /// Loads every `*.kql` file under the given paths (folders recursively, linked folders too,
-    /// hidden ones skipped;
-    /// files as given), in sorted order, with ids from the path relative to the folder given.
+    /// hidden ones skipped; files as given), in sorted order, with ids from the path relative to
+    /// the folder given.
     /// - Parameter paths: files and folders.
     /// - Returns: every file with its query or its diagnostics; duplicate ids are errors on the
     ///   later file.
