@@ -32,8 +32,19 @@ public struct QueryLoader: Sendable {
     /// The file extension of query files.
     public static let fileExtension = "kql"
 
+    /// Opens a folder for reading (`opendir`).
+    let openFolder: @Sendable (String) -> OpaquePointer?
+
     /// Creates a loader.
-    public init() {}
+    public init() {
+        openFolder = { opendir($0) }
+    }
+
+    /// A loader whose folders open through `openFolder`: tests stand in a refusal (they run as
+    /// root, whom permissions do not stop).
+    init(openFolder: @escaping @Sendable (String) -> OpaquePointer?) {
+        self.openFolder = openFolder
+    }
 
     /// Loads every `*.kql` file under the given paths (folders recursively, linked folders too,
     /// hidden ones skipped; files as given), in sorted order, with ids from the path relative to
@@ -52,8 +63,14 @@ public struct QueryLoader: Sendable {
             }
             let entries: [(relative: String, path: String)]
             if isDirectory.boolValue {
-                entries = Self.queryFiles(under: root)
-                if entries.isEmpty {
+                let walk = Self.queryFiles(under: root, openFolder: openFolder)
+                entries = walk.files
+                for folder in walk.unreadableFolders {
+                    catalog.diagnostics.append(.error(
+                        "unreadable-folder", "cannot read the folder, so its queries were not loaded (check its permissions)",
+                        path: folder))
+                }
+                if entries.isEmpty, walk.unreadableFolders.isEmpty {
                     catalog.diagnostics.append(.warning("no-queries", "no .\(Self.fileExtension) files in this folder", path: root))
                 }
             } else {
@@ -114,11 +131,16 @@ public struct QueryLoader: Sendable {
     /// Linked folders are followed (a team's shared folder linked into `Queries/`), each folder at
     /// most once, so a link loop ends: breadth first in sorted order, so a folder reached by two
     /// paths is read under the shorter one. A link that is not a folder is loaded when its name ends in
-    /// `.kql`, so a dangling one gets a diagnostic. A walk over `readdir`'s entry types: Foundation's
-    /// enumerator with URL resource values was a quarter of `hunt check`'s time over the corpus.
-    static func queryFiles(under root: String) -> [(relative: String, path: String)] {
+    /// `.kql`, so a dangling one gets a diagnostic; a folder that cannot be read is returned, so the
+    /// queries it holds are reported missing rather than silently left out. A walk over `readdir`'s
+    /// entry types: Foundation's enumerator with URL resource values was a quarter of `hunt check`'s
+    /// time over the corpus.
+    static func queryFiles(
+        under root: String, openFolder: (String) -> OpaquePointer? = { opendir($0) }
+    ) -> (files: [(relative: String, path: String)], unreadableFolders: [String]) {
         let prefix = root.hasSuffix("/") ? root : root + "/"
         var found: [(relative: String, path: String)] = []
+        var unreadable: [String] = []
         var visited: Set<FolderIdentity> = []
         var queue = [""]  // folders to read, relative to root ("" is root itself)
         var next = 0
@@ -126,9 +148,11 @@ public struct QueryLoader: Sendable {
             let folder = queue[next]
             next += 1
             var info = stat()
-            guard stat(prefix + folder, &info) == 0, visited.insert(FolderIdentity(info)).inserted,
-                let stream = opendir(prefix + folder)
-            else { continue }
+            guard stat(prefix + folder, &info) == 0, visited.insert(FolderIdentity(info)).inserted else { continue }
+            guard let stream = openFolder(prefix + folder) else {
+                unreadable.append(folder.isEmpty ? root : prefix + folder)
+                continue
+            }
             defer { closedir(stream) }
             var folders: [String] = []
             while let entry = readdir(stream) {
@@ -150,7 +174,7 @@ public struct QueryLoader: Sendable {
             }
             queue += folders.sorted()
         }
-        return found.sorted { $0.relative < $1.relative }
+        return (found.sorted { $0.relative < $1.relative }, unreadable)
     }
 
     /// A folder as the filesystem knows it, whatever path or link leads to it.

@@ -54,6 +54,8 @@ enum RunCommand {
     struct Setup: Sendable {
         var queries: [BoundQuery]
         var brokenFiles: [QueryFile]
+        /// Paths given, or folders under them, that could not be read (their errors are printed).
+        var unreadablePaths: Int
         var runner: HuntingRunner
         var format: String?
         var maxRows: Int
@@ -147,7 +149,8 @@ enum RunCommand {
                 Output.err("running \(bound.count) quer\(bound.count == 1 ? "y" : "ies") on \(backend.endpoint)\(backend.endpoint.isSampleData ? " — sample data, not a real tenant" : "")\n")
             }
             return .success(Setup(
-                queries: bound, brokenFiles: catalog.files.filter { $0.query == nil }, runner: runner,
+                queries: bound, brokenFiles: catalog.files.filter { $0.query == nil },
+                unreadablePaths: catalog.diagnostics.filter { $0.severity == .error }.count, runner: runner,
                 format: arguments.value("format") ?? (report == nil ? "text" : nil), maxRows: maxRows, quiet: quiet,
                 report: report))
         }
@@ -184,7 +187,7 @@ enum RunCommand {
         case "text": Output.out(text(result, maxRows: setup.maxRows))
         default: break
         }
-        if !setup.quiet { Output.err(summary(result, broken: setup.brokenFiles.count)) }
+        if !setup.quiet { Output.err(summary(result, broken: setup.brokenFiles.count, unreadablePaths: setup.unreadablePaths)) }
         if let report = setup.report {
             do {
                 let path = try report.write(result)
@@ -195,7 +198,7 @@ enum RunCommand {
             }
         }
         if Task.isCancelled { return .interrupted }
-        return result.failures.isEmpty && setup.brokenFiles.isEmpty ? .success : .failure
+        return result.failures.isEmpty && setup.brokenFiles.isEmpty && setup.unreadablePaths == 0 ? .success : .failure
     }
 
     /// The line that labels made-up data in every output format.
@@ -231,12 +234,13 @@ enum RunCommand {
         return out
     }
 
-    static func summary(_ result: RunResult, broken: Int) -> String {
+    static func summary(_ result: RunResult, broken: Int, unreadablePaths: Int = 0) -> String {
         let failed = result.failures.count
         let seconds = result.finished.timeIntervalSince(result.started)
         var text = "\(result.outcomes.count - failed) of \(result.outcomes.count) queries ran in \(String(format: "%.1f", seconds)) s"
         if failed > 0 { text += "; \(failed) failed" }
         if broken > 0 { text += "; \(broken) file\(broken == 1 ? "" : "s") could not be loaded" }
+        if unreadablePaths > 0 { text += "; \(unreadablePaths) path\(unreadablePaths == 1 ? "" : "s") could not be read" }
         if result.endpoint.isSampleData { text += " (sample data)" }
         return text + "\n"
     }

@@ -57,6 +57,28 @@ struct QueryLoaderTests {
         #expect(catalog.allDiagnostics.isEmpty)
     }
 
+    @Test func aFolderThatCannotBeReadIsAnErrorAndTheOthersStillLoad() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("a.kql", "DeviceInfo | take 1")
+        try folder.write("locked/b.kql", "DeviceInfo | take 1")
+        try folder.write("open/c.kql", "DeviceInfo | take 1")
+        // The tests run as root, whom permissions do not stop, so the refusal is stood in.
+        let refuse: (String) -> OpaquePointer? = { $0.hasSuffix("/locked") ? nil : opendir($0) }
+        let walk = QueryLoader.queryFiles(under: folder.path, openFolder: refuse)
+        #expect(walk.files.map(\.relative) == ["a.kql", "open/c.kql"])
+        #expect(walk.unreadableFolders == [folder.path + "/locked"])
+        #expect(QueryLoader.queryFiles(under: folder.path, openFolder: { _ in nil }).unreadableFolders == [folder.path])
+
+        // Through the loader: an error with the folder's path, and every other query still loads.
+        let catalog = QueryLoader(openFolder: { $0.hasSuffix("/locked") ? nil : opendir($0) }).load(paths: [folder.path])
+        #expect(catalog.diagnostics.map(\.code) == ["unreadable-folder"])
+        #expect(catalog.diagnostics.first?.description.hasPrefix(folder.path + "/locked: error: ") == true)
+        #expect(catalog.queries.map(\.id) == ["a", "open/c"])
+        // A folder given that cannot be read is that error, not "no queries".
+        let none = QueryLoader(openFolder: { _ in nil }).load(paths: [folder.path])
+        #expect(none.diagnostics.map(\.code) == ["unreadable-folder"])
+    }
+
     @Test func brokenFilesGetDiagnosticsAndNeverStopTheOthers() throws {
         let folder = try TemporaryFolder()
         try folder.write("a-good.kql", "DeviceInfo | take 1")

@@ -62,4 +62,16 @@ import TestSupport
         #expect(result.stdout.contains("not supported offline: evaluate autocluster (2:14)"), "\(result.stdout)")
         #expect(result.stdout.contains("== a: Fine — 1 row"))
     }
+
+    @Test func aPathThatCannotBeReadFailsTheRunAndTheOthersStillRun() async throws {
+        let folder = try TemporaryFolder()
+        try folder.write("queries/a.kql", "// @title: Fine\nDeviceInfo | summarize count()\n")
+        let missing = folder.path + "/not-there"
+        let result = try await Hunt.run(arguments: ["run", "--backend", "local", folder.path + "/queries", missing])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("\(missing): error: no such file or folder"))
+        #expect(result.stderr.contains("1 of 1 queries ran"))
+        #expect(result.stderr.contains("; 1 path could not be read"))
+        #expect(result.stdout.contains("== a: Fine — 1 row"))
+    }
 }
