@@ -121,7 +121,7 @@ enum ReportCommand {
             var notes: [String] = []
             for diagnostic in catalog.allDiagnostics where diagnostic.severity == .error {
                 Output.err(diagnostic.description + "\n")
-                notes.append("Not run, the file could not be loaded: \(diagnostic.description)")
+                notes.append("Not run, could not be loaded: \(diagnostic.description)")
             }
             let bound: [BoundQuery]
             switch Binding.bind(catalog, config: config, arguments: arguments) {

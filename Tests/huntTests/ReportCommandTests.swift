@@ -313,7 +313,7 @@ struct ReportCommandTests {
         ])
         #expect(partly.status == 1, "\(partly.stderr)")
         let markdown = try String(contentsOfFile: folder.path + "/share/latest/report.md", encoding: .utf8)
-        #expect(markdown.contains("nowhere"))
+        #expect(markdown.contains("Not run, could not be loaded: \(folder.path)/nowhere: error: no such file or folder"))
     }
 
     @Test func everyQueryFailingExitsThree() async throws {
