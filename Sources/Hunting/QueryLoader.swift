@@ -17,11 +17,15 @@ public struct QueryFile: Hashable, Sendable {
 public struct QueryCatalog: Hashable, Sendable {
     /// Every `.kql` file found, in path order.
     public var files: [QueryFile]
-    /// Problems with the paths themselves (a folder that does not exist).
+    /// Problems with the paths themselves (a folder that does not exist or cannot be read).
     public var diagnostics: [Diagnostic]
 
     /// The queries without errors, in path order.
     public var queries: [HuntingQuery] { files.compactMap(\.query) }
+
+    /// The errors that kept a path given, or a folder under it, from loading at all (its queries
+    /// are missing from the run).
+    public var pathErrors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
 
     /// Every diagnostic: the paths' own, then each file's.
     public var allDiagnostics: [Diagnostic] { diagnostics + files.flatMap(\.diagnostics) }

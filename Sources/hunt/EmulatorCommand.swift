@@ -78,11 +78,12 @@ enum EmulatorCommand {
             backend = FixtureBackend(folder: URL(fileURLWithPath: fixtures), queries: queries)
         } else {
             if let folder = arguments.value("queries") {
-                guard FileManager.default.fileExists(atPath: folder) else {
-                    Output.err("error: --queries: no such file or folder \(folder)\n")
+                let catalog = QueryLoader().load(paths: [folder])
+                if let error = catalog.pathErrors.first {
+                    Output.err("\(error.description) (--queries)\n")
                     return .configuration
                 }
-                knownQueries = QueryLoader().load(paths: [folder]).queries
+                knownQueries = catalog.queries
             }
             switch LocalBackendOptions.make(arguments) {
             case .success(let local): backend = local

@@ -151,7 +151,7 @@ enum ReportCommand {
                 templates: templates, log: display.log)
             let job = NightlyJob(
                 tenants: tenants, queries: bound, notes: notes,
-                brokenFiles: catalog.files.filter { $0.query == nil }.count + catalog.diagnostics.filter { $0.severity == .error }.count,
+                brokenFiles: catalog.files.filter { $0.query == nil }.count + catalog.pathErrors.count,
                 state: FindingStateStore(directory: URL(fileURLWithPath: config.state)), stateRetention: config.retention.stateRuns,
                 suppressions: suppressions, renderer: renderer, reportOptions: options, publisher: publisher,
                 failOnFindings: arguments.flags.contains("fail-on-findings"), log: display.log)

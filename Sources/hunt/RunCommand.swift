@@ -150,7 +150,7 @@ enum RunCommand {
             }
             return .success(Setup(
                 queries: bound, brokenFiles: catalog.files.filter { $0.query == nil },
-                unreadablePaths: catalog.diagnostics.filter { $0.severity == .error }.count, runner: runner,
+                unreadablePaths: catalog.pathErrors.count, runner: runner,
                 format: arguments.value("format") ?? (report == nil ? "text" : nil), maxRows: maxRows, quiet: quiet,
                 report: report))
         }

@@ -226,6 +226,13 @@ struct RunCommandTests {
         #expect(result.status == 64)
     }
 
+    @Test func emulatorQueriesThatCannotBeLoadedAreAConfigurationError() async throws {
+        let missing = try TemporaryFolder().path + "/not-there"
+        let result = try await Hunt.run(arguments: ["emulator", "--port", "0", "--queries", missing])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(missing): error: no such file or folder (--queries)"), "\(result.stderr)")
+    }
+
     @Test func plainHTTPToAnotherHostIsRefused() async throws {
         let result = try await Hunt.run(arguments: ["run", "--backend", "http://graph.example.com", "Queries"], environment: Hunt.environment(EmulatorProcess.credentials))
         #expect(result.status == 2)
